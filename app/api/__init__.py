@@ -1,0 +1,1 @@
+"""The JSON API for external systems, mounted at /api."""

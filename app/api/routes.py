@@ -1,0 +1,163 @@
+"""Thin JSON views: parse and validate, call a service, return."""
+
+import json
+
+from flask import Blueprint, current_app, g, render_template, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.api.errors import APIError
+from app.api.openapi import openapi_document
+from app.api.schemas import CLIENT_ID_RULE, is_client_id, validate_application
+from app.auth.api_keys import require_api_key
+from app.services import health, model_store, prediction_log
+from app.services.clients import get_client, get_clients, scoring_input
+from app.services.scoring import Application, score_and_log
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+BODY_KEYS = ("client_id", "application", "client_ids", "applications")
+
+
+@bp.errorhandler(model_store.ModelUnavailableError)
+def model_unavailable(error):
+    return APIError(503, "model_unavailable", str(error)).to_response()
+
+
+@bp.errorhandler(prediction_log.LogUnavailableError)
+@bp.errorhandler(SQLAlchemyError)
+def database_unavailable(error):
+    from app.extensions import db
+
+    db.session.rollback()
+    message = f"The database is unavailable; nothing was recorded. ({type(error).__name__})"
+    return APIError(503, "database_unavailable", message).to_response()
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _json_body() -> dict:
+    """The request's JSON object: 415 if not JSON, 400 if malformed, 413 if too large."""
+    if not request.is_json:
+        raise APIError(415, "unsupported_media_type", "Send the body as application/json.")
+    raw = request.get_data(cache=True)
+    try:
+        body = json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise APIError(400, "malformed_json", f"The body is not valid JSON: {error}") from None
+    if not isinstance(body, dict):
+        raise APIError(422, "invalid_type", "The body must be a JSON object.", {"field": "body"})
+    return body
+
+
+def _body_form(body: dict) -> str:
+    """Which of the four accepted forms the body uses."""
+    unknown = sorted(set(body) - set(BODY_KEYS))
+    if unknown:
+        message = f"Unknown field {unknown[0]!r}; send exactly one of {list(BODY_KEYS)}."
+        raise APIError(422, "unknown_field", message, {"field": unknown[0]})
+    if len(body) != 1:
+        message = f"Send exactly one of {list(BODY_KEYS)}."
+        raise APIError(422, "invalid_body", message, {"fields": sorted(body)})
+    return next(iter(body))
+
+
+def _client_id(value, where: str) -> int:
+    if not is_client_id(value):
+        message = f"Field {where!r} {CLIENT_ID_RULE} (an SK_ID_CURR)."
+        raise APIError(422, "invalid_value", message, {"field": where, "rule": CLIENT_ID_RULE})
+    return value
+
+
+def _batch(value, where: str) -> list:
+    if not isinstance(value, list) or not value:
+        message = f"Field {where!r} must be a non-empty list."
+        raise APIError(422, "invalid_type", message, {"field": where, "rule": "non-empty list"})
+    limit = current_app.config["MAX_BATCH_SIZE"]
+    if len(value) > limit:
+        message = f"Field {where!r} has {len(value)} items; at most {limit} per call."
+        raise APIError(413, "batch_too_large", message, {"field": where, "limit": limit})
+    return value
+
+
+def _stored(client_ids: list[int]) -> list[Application]:
+    found = get_clients(client_ids)
+    missing = [client_id for client_id in client_ids if client_id not in found]
+    if missing:
+        message = f"No client with SK_ID_CURR {missing[0]} in the client store."
+        raise APIError(404, "client_not_found", message, {"client_ids": missing})
+    return [Application(scoring_input(found[i]), client_id=i) for i in client_ids]
+
+
+def _posted(application, where: str) -> Application:
+    fields, client_id, warnings = validate_application(application, where)
+    return Application(fields, client_id=client_id, warnings=warnings)
+
+
+def applications_from(body: dict) -> tuple[list[Application], bool]:
+    """The applications a /api/predict body asks for, and whether it is a batch."""
+    form = _body_form(body)
+    value = body[form]
+    if form == "client_id":
+        return _stored([_client_id(value, form)]), False
+    if form == "application":
+        return [_posted(value, form)], False
+    items = _batch(value, form)
+    if form == "client_ids":
+        return _stored([_client_id(v, f"{form}[{i}]") for i, v in enumerate(items)]), True
+    return [_posted(v, f"{form}[{i}]") for i, v in enumerate(items)], True
+
+
+@bp.post("/predict")
+@require_api_key
+def predict():
+    """Score one or many applications; every score is logged before this answers."""
+    applications, is_batch = applications_from(_json_body())
+    source = "batch" if is_batch else "api"
+    scores = score_and_log(applications, source, g.api_client, g.request_id)
+    if is_batch:
+        return {"predictions": [score.to_dict() for score in scores]}, 200
+    return scores[0].to_dict(), 200
+
+
+@bp.get("/clients/<int:client_id>")
+@require_api_key
+def client(client_id: int):
+    """A stored client's application data, history aggregates and latest logged score."""
+    found = get_client(client_id)
+    if found is None:
+        message = f"No client with SK_ID_CURR {client_id} in the client store."
+        raise APIError(404, "client_not_found", message, {"client_id": client_id})
+    latest = prediction_log.latest_for_client(client_id)
+    return {
+        "client_id": client_id,
+        "is_training": found.is_training,
+        "application": found.application,
+        "history": found.history,
+        "latest_score": prediction_log.prediction_summary(latest) if latest else None,
+    }, 200
+
+
+@bp.get("/model")
+def model():
+    """The champion's name, version, threshold, metrics, features and training date."""
+    return health.model_description(model_store.get_model()), 200
+
+
+@bp.get("/health")
+def health_check():
+    """Model and database status: 200 when both work, 503 saying why otherwise."""
+    report = health.status()
+    return report, 200 if report["status"] == "ok" else 503
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return openapi_document(), 200
+
+
+@bp.get("/docs")
+def docs():
+    """Human-readable API documentation rendered from the OpenAPI document."""
+    return render_template("api/docs.html", spec=openapi_document())

@@ -1,0 +1,51 @@
+"""`flask users create NAME --password PW | --password-stdin` and `flask users set-password`."""
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from app.auth.accounts import AccountError, create_advisor, set_password
+
+users_cli = AppGroup("users", help="Manage advisor accounts.")
+
+
+def _read_password(password: str | None, from_stdin: bool) -> str:
+    if from_stdin == (password is not None):
+        raise click.UsageError("give exactly one of --password or --password-stdin")
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return password
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option(
+    "--password", help="The password (visible in shell history: prefer --password-stdin)."
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first stdin line.")
+@click.option("--exist-ok", is_flag=True, help="Succeed without change if the advisor exists.")
+def create_command(username, password, password_stdin, exist_ok):
+    """Create an advisor account."""
+    secret = _read_password(password, password_stdin)
+    try:
+        create_advisor(username, secret)
+    except AccountError as error:
+        if exist_ok and "already exists" in str(error):
+            click.echo(f"Advisor '{username}' already exists.")
+            return
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Advisor '{username}' created.")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+@click.option("--password")
+@click.option("--password-stdin", is_flag=True)
+def set_password_command(username, password, password_stdin):
+    """Change an advisor's password."""
+    try:
+        set_password(username, _read_password(password, password_stdin))
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Password changed for '{username}'.")

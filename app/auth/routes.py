@@ -1,0 +1,53 @@
+"""Sign-in and sign-out pages for advisors."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from app.auth.accounts import authenticate
+from app.auth.forms import SignInForm
+from app.extensions import db
+from app.models import User
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's session loader."""
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths, so the sign-in page cannot redirect off-site."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("pages.home")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form = SignInForm()
+    status = 200
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            flash(f"Signed in as {user.username}.", "success")
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("The username or password is not correct.")
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.sign_in"))

@@ -1,0 +1,55 @@
+"""flask commands: `clients load DIR`, `api-keys create NAME`, `api-keys revoke NAME`."""
+
+import time
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.auth.api_keys import create_key, revoke_key
+from app.cli_model import model_cli
+
+clients_cli = AppGroup("clients", help="The client store (table clients).")
+api_keys_cli = AppGroup("api-keys", help="API keys for external systems.")
+
+
+@clients_cli.command("load")
+@click.argument("data_dir", type=click.Path())
+def load_clients_command(data_dir):
+    """Load application_test/application_train + history from DATA_DIR (idempotent upsert)."""
+    from app.services.clients import load_clients
+    from training.dataset import DataError
+
+    started = time.perf_counter()
+    try:
+        reports = load_clients(data_dir)
+    except DataError as error:
+        raise click.ClickException(str(error)) from None  # message, exit code 1, no traceback
+    for table, report in reports.items():
+        click.echo(f"{table}: {report}")
+    click.echo(f"Done in {time.perf_counter() - started:.1f} s.")
+
+
+@api_keys_cli.command("create")
+@click.argument("name")
+def create_key_command(name):
+    """Create a key for NAME (replacing any previous one); the key is the LAST line printed."""
+    key = create_key(name)
+    click.echo(f"API key for {name!r} (shown once; send it as X-API-Key):")
+    click.echo(key)
+
+
+@api_keys_cli.command("revoke")
+@click.argument("name")
+def revoke_key_command(name):
+    """Revoke the key of NAME."""
+    if not revoke_key(name):
+        raise click.ClickException(f"No active API key named {name!r}.")
+    click.echo(f"API key {name!r} revoked.")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the command groups to the app."""
+    app.cli.add_command(clients_cli)
+    app.cli.add_command(api_keys_cli)
+    app.cli.add_command(model_cli)  # flask model export DIR (app/cli_model.py)

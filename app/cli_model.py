@@ -1,0 +1,88 @@
+"""`flask model export DIR`: copy the champion MLflow model into a folder that ships with the app.
+
+The deployed app then reads the model from disk (MODEL_URI=DIR): no MLflow server, no registry
+and no training data on the dyno.
+"""
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from app.config import DEFAULT_MODEL_URI
+
+# Written beside the MLmodel file so the served model still knows which registry version it is.
+EXPORT_RECORD = "registered_model.json"
+
+model_cli = AppGroup("model", help="Ship the registered model with the app.")
+
+
+def _registry_record(uri: str) -> dict:
+    """Name, version and run of a models:/NAME@ALIAS (or models:/NAME/VERSION) URI."""
+    from mlflow import MlflowClient
+
+    if not uri.startswith("models:/"):
+        return {"source_uri": uri}
+    name, _, rest = uri[len("models:/") :].partition("@")
+    client = MlflowClient()
+    if rest:
+        version = client.get_model_version_by_alias(name, rest)
+    else:
+        name, _, number = name.partition("/")
+        version = client.get_model_version(name, number)
+    return {
+        "source_uri": uri,
+        "name": version.name,
+        "version": str(version.version),
+        "run_id": version.run_id,
+        "tags": dict(version.tags or {}),
+    }
+
+
+def export_model(uri: str, directory: Path, tracking_uri: str | None) -> dict:
+    """Download `uri` into `directory`, check that it loads, and return what was exported.
+
+    The copy lands in a temporary folder first, so a failed export never leaves a half-written
+    model where the app would look for one.
+    """
+    import mlflow
+
+    if tracking_uri:
+        mlflow.set_tracking_uri(tracking_uri)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=directory.parent, prefix=".export-") as staging:
+        record = _registry_record(uri)
+        local = mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=staging)
+        mlflow.pyfunc.load_model(local)  # fails here, not on the dyno, if it cannot load
+        Path(local, EXPORT_RECORD).write_text(json.dumps(record, indent=2) + "\n")
+        if directory.exists():
+            shutil.rmtree(directory)
+        shutil.move(local, directory)
+    return record
+
+
+@model_cli.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--uri",
+    default=DEFAULT_MODEL_URI,
+    show_default=True,
+    help="MLflow model URI to export (registry alias, version, run or local path).",
+)
+@with_appcontext
+def export_command(directory: Path, uri: str) -> None:
+    """Copy the model at URI into DIRECTORY (replacing it); then set MODEL_URI=DIRECTORY."""
+    tracking_uri = current_app.config.get("MLFLOW_TRACKING_URI")
+    try:
+        record = export_model(uri, directory, tracking_uri)
+    except Exception as error:  # mlflow raises many types; all mean "nothing to export"
+        raise click.ClickException(
+            f"could not export {uri!r} (MLFLOW_TRACKING_URI={tracking_uri!r}): {error}. "
+            "Train and register a champion first (`make model`)."
+        ) from None
+    version = record.get("version", "?")
+    click.echo(f"Exported {uri} (version {version}) to {directory}; set MODEL_URI={directory}")

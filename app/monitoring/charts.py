@@ -1,0 +1,105 @@
+"""History charts of the monitoring page (Altair), each with a text summary and a data table.
+
+Built from stored run summaries only, never from the reports, so the page stays fast. Every
+series is drawn with points as well as a line, and limits are dashed and labelled in text, so
+colour never carries meaning alone.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+
+from app.models import DriftRun
+from app.monitoring.runs import as_utc
+from app.services.charts import INK, NAVY, ORANGE, Chart, Table
+
+
+def _when(run: DriftRun) -> str:
+    return as_utc(run.created_at).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _configured(chart, height: int = 240) -> dict:
+    chart = (
+        chart.properties(width="container", height=height)
+        .configure_axis(labelColor=INK, titleColor=INK, labelFontSize=13, titleFontSize=13)
+        .configure_view(stroke=None)
+    )
+    return chart.to_dict(validate=False)
+
+
+def _history_line(values: list[dict], field: str, title: str, limit: dict | None):
+    base = alt.Chart(alt.Data(values=values)).encode(
+        x=alt.X("when:T", title="Run (UTC)"),
+        y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format="%")),
+        tooltip=[
+            alt.Tooltip("label:N", title="Run"),
+            alt.Tooltip(f"{field}:Q", title=title, format=".1%"),
+            alt.Tooltip("source:N", title="Compared"),
+        ],
+    )
+    layers = [base.mark_line(color=NAVY, strokeWidth=2), base.mark_point(color=NAVY, filled=True, size=70)]
+    if limit is not None:
+        rule = alt.Chart(alt.Data(values=[limit])).encode(y="value:Q")
+        layers.append(rule.mark_rule(color=ORANGE, strokeDash=[6, 4], strokeWidth=2))
+        layers.append(
+            rule.mark_text(align="left", dx=4, dy=-8, color=INK).encode(
+                text="label:N", x=alt.value(0)
+            )
+        )
+    return alt.layer(*layers)
+
+
+def drift_share_chart(runs: list[DriftRun], alert_share: float) -> Chart:
+    """Share of drifted columns per run, with the alert limit."""
+    values = [
+        {"when": as_utc(r.created_at).isoformat(), "label": _when(r), "share": r.drift_share,
+         "source": r.source_detail}
+        for r in runs
+    ]
+    limit = {"value": alert_share, "label": f"Alert limit {alert_share:.0%}"}
+    spec = _configured(_history_line(values, "share", "Share of drifted characteristics", limit))
+    above = sum(r.drift_share >= alert_share for r in runs)
+    summary = (
+        f"{len(runs)} runs; the share of drifted characteristics went from "
+        f"{runs[0].drift_share:.0%} to {runs[-1].drift_share:.0%}; "
+        f"{above} of them reached the alert limit of {alert_share:.0%}."
+    )
+    table = Table(
+        "Drift share per run",
+        ["Run (UTC)", "Compared", "Drifted characteristics", "Share"],
+        [[_when(r), r.source_detail, f"{r.drifted_count} of {r.column_count}",
+          f"{r.drift_share:.0%}"] for r in reversed(runs)],
+    )
+    return Chart("drift-share-history", "Drift share over time", summary, spec, table)
+
+
+def mean_probability_chart(runs: list[DriftRun]) -> Chart | None:
+    """Mean predicted probability of default per run, with the training sample's mean."""
+    scored = [r for r in runs if r.mean_probability is not None]
+    if not scored:
+        return None
+    values = [
+        {"when": as_utc(r.created_at).isoformat(), "label": _when(r),
+         "mean": r.mean_probability, "source": r.source_detail}
+        for r in scored
+    ]
+    reference = scored[-1].mean_probability_reference
+    limit = None
+    if reference is not None:
+        limit = {"value": reference, "label": f"Training sample {reference:.1%}"}
+    title = "Mean probability of default"
+    spec = _configured(_history_line(values, "mean", title, limit))
+    summary = (
+        f"{len(scored)} runs; the mean predicted probability of default went from "
+        f"{scored[0].mean_probability:.1%} to {scored[-1].mean_probability:.1%}"
+        + (f" (training sample: {reference:.1%})." if reference is not None else ".")
+    )
+    table = Table(
+        "Mean predicted probability of default per run",
+        ["Run (UTC)", "Compared", "Mean probability", "Training sample"],
+        [[_when(r), r.source_detail, f"{r.mean_probability:.1%}",
+          "" if r.mean_probability_reference is None else f"{r.mean_probability_reference:.1%}"]
+         for r in reversed(scored)],
+    )
+    return Chart("mean-probability-history", "Mean predicted probability over time", summary,
+                 spec, table)

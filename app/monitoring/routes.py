@@ -1,0 +1,60 @@
+"""Monitoring pages for signed-in advisors and GET /api/drift for systems; thin views."""
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import login_required
+
+from app.api.errors import APIError
+from app.auth.api_keys import require_api_key
+from app.monitoring import charts, runs, wording
+
+bp = Blueprint("monitoring", __name__)
+
+
+@bp.get("/monitoring")
+@login_required
+def index():
+    history = runs.recent_runs()
+    latest = history[-1] if history else None
+    config = current_app.config
+    return render_template(
+        "monitoring/index.html",
+        run=latest,
+        headline=wording.headline(latest) if latest else None,
+        prediction_sentence=wording.prediction_sentence(latest) if latest else None,
+        column_label=wording.column_label,
+        share_chart=charts.drift_share_chart(history, config["DRIFT_ALERT_SHARE"]) if history else None,
+        probability_chart=charts.mean_probability_chart(history),
+        alert_share=config["DRIFT_ALERT_SHARE"],
+        when=runs.as_utc(latest.created_at).strftime("%d %B %Y at %H:%M UTC") if latest else None,
+    )
+
+
+@bp.get("/monitoring/runs/<int:run_id>/report")
+@login_required
+def report(run_id: int):
+    """Evidently's own report: self-contained HTML (its scripts and fonts are inlined)."""
+    compressed = runs.report_html(run_id)
+    if compressed is None:
+        abort(404, description=f"No drift run {run_id}.")
+    response = Response(compressed, mimetype="text/html")
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        import gzip
+
+        response.set_data(gzip.decompress(compressed))
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.get("/api/drift")
+@require_api_key
+def api_latest():
+    """The latest drift run's summary, or a 404 error when none was made yet."""
+    latest = runs.latest_run()
+    if latest is None:
+        raise APIError(
+            404, "no_drift_run", "No drift run yet; make one with `flask drift run`.", {}
+        )
+    return runs.run_summary(latest), 200

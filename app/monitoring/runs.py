@@ -1,0 +1,137 @@
+"""Drift runs: compare a current sample with the champion's reference and store the result.
+
+Shared by the `flask drift run` command, the monitoring pages and GET /api/drift.
+"""
+
+from __future__ import annotations
+
+import gzip
+import time
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import undefer
+
+from app.extensions import db
+from app.models import DriftRun
+from app.monitoring.drift import compare
+from app.monitoring.sources import CurrentSample, DriftInputError, monitored_columns
+
+DEFAULTS = {
+    "DRIFT_ALERT_SHARE": 0.3,  # banner when this share of monitored columns drifts
+    "DRIFT_ALERT_TOP_FEATURES": 5,  # ... or when one of this many top columns drifts
+    "DRIFT_DATASET_SHARE": 0.5,  # Evidently's "dataset drift" line
+    "DRIFT_MIN_ROWS": 100,  # fewer current rows than this: no run
+    "DRIFT_TOP_FEATURES": 50,
+    "DRIFT_MAX_ROWS": 20_000,  # seeded sample cap on each side
+    "DRIFT_RANDOM_STATE": 42,
+    "DRIFT_DEFAULT_WINDOW": "7d",
+}
+
+
+def run_drift(current: CurrentSample, loaded_model, top_n: int | None = None) -> DriftRun:
+    """Compare `current` with the reference of `loaded_model` (model_store.LoadedModel); store it.
+
+    Raises DriftInputError, before any report is made, when the current sample is too small.
+    """
+    config = current_app.config
+    minimum = int(config["DRIFT_MIN_ROWS"])
+    if len(current.frame) < minimum:
+        raise DriftInputError(
+            f"Only {len(current.frame)} rows in {current.detail}; at least {minimum} are needed "
+            "for a meaningful drift report (DRIFT_MIN_ROWS). No report was made."
+        )
+    reference = getattr(loaded_model.model, "reference", None)
+    if reference is None or len(reference) == 0:
+        raise DriftInputError(
+            f"Model {loaded_model.name} version {loaded_model.version} carries no reference "
+            "sample of its training inputs; retrain it to monitor drift."
+        )
+    columns = monitored_columns(loaded_model.model, top_n or int(config["DRIFT_TOP_FEATURES"]))
+    started = time.perf_counter()
+    result = compare(
+        reference,
+        current.frame,
+        columns,
+        max_rows=int(config["DRIFT_MAX_ROWS"]),
+        random_state=int(config["DRIFT_RANDOM_STATE"]),
+        dataset_drift_share=float(config["DRIFT_DATASET_SHARE"]),
+    )
+    summary = result.summary()
+    rank = {name: position for position, name in enumerate(columns, start=1)}
+    for column in summary["columns"]:
+        column["importance_rank"] = rank[column["column"]]
+    run = DriftRun(
+        source=current.source,
+        source_detail=current.detail[:255],
+        window_start=current.window_start,
+        window_end=current.window_end,
+        rows=len(current.frame),
+        rows_compared=result.rows_current,
+        rows_reference=result.rows_reference,
+        column_count=len(result.columns),
+        drifted_count=len(result.drifted_columns),
+        drift_share=result.drift_share,
+        dataset_drift=result.dataset_drift,
+        columns=summary["columns"],
+        skipped_columns=result.skipped_columns,
+        prediction_drift=summary["prediction"],
+        mean_probability=result.mean_probability_current,
+        mean_probability_reference=result.mean_probability_reference,
+        model_name=str(loaded_model.name)[:120],
+        model_version=str(loaded_model.version)[:40],
+        duration_s=time.perf_counter() - started,
+        report_html_gz=gzip.compress(result.html.encode("utf-8"), compresslevel=6),
+    )
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def latest_run() -> DriftRun | None:
+    """The most recent run (without its report), or None."""
+    return db.session.scalars(sa.select(DriftRun).order_by(DriftRun.id.desc()).limit(1)).first()
+
+
+def recent_runs(limit: int = 60) -> list[DriftRun]:
+    """The last `limit` runs, oldest first (for history charts)."""
+    query = sa.select(DriftRun).order_by(DriftRun.id.desc()).limit(limit)
+    return list(reversed(db.session.scalars(query).all()))
+
+
+def report_html(run_id: int) -> bytes | None:
+    """The gzipped Evidently report of one run, or None if there is no such run."""
+    query = (
+        sa.select(DriftRun).where(DriftRun.id == run_id).options(undefer(DriftRun.report_html_gz))
+    )
+    run = db.session.scalars(query).first()
+    return run.report_html_gz if run else None
+
+
+def run_summary(run: DriftRun) -> dict:
+    """The JSON shape of one run (GET /api/drift)."""
+    return {
+        "id": run.id,
+        "created_at": as_utc(run.created_at).isoformat(),
+        "source": run.source,
+        "source_detail": run.source_detail,
+        "rows": run.rows,
+        "rows_compared": run.rows_compared,
+        "rows_reference": run.rows_reference,
+        "column_count": run.column_count,
+        "drift_share": run.drift_share,
+        "dataset_drift": run.dataset_drift,
+        "drifted_columns": [c["column"] for c in run.columns if c["drifted"]],
+        "columns": run.columns,
+        "prediction_drift": run.prediction_drift,
+        "mean_probability": run.mean_probability,
+        "mean_probability_reference": run.mean_probability_reference,
+        "model_name": run.model_name,
+        "model_version": run.model_version,
+    }
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without a zone; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

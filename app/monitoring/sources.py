@@ -1,0 +1,194 @@
+"""Where drift samples come from: the champion's reference, a batch file, the prediction log.
+
+Plain functions shared by the CLI and the tests; they never touch `request`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Client, Prediction, utcnow
+from app.monitoring.drift import PREDICTION_COLUMN
+
+HISTORY_TABLES = (
+    "bureau",
+    "bureau_balance",
+    "previous_application",
+    "POS_CASH_balance",
+    "installments_payments",
+    "credit_card_balance",
+)
+NOT_COMPARED = {"SK_ID_CURR", "TARGET", PREDICTION_COLUMN}
+_WINDOW = re.compile(r"^(\d+)([mhdw])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+class DriftInputError(ValueError):
+    """A drift run cannot start; the message says which input and why."""
+
+
+@dataclass
+class CurrentSample:
+    """The current side of a comparison and how to describe it."""
+
+    frame: pd.DataFrame
+    source: str  # file, window, last
+    detail: str
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+
+
+def parse_window(text: str) -> timedelta:
+    """'7d', '24h', '30m', '2w' -> timedelta; anything else is a DriftInputError."""
+    match = _WINDOW.match(text.strip())
+    if not match or int(match.group(1)) == 0:
+        raise DriftInputError(
+            f"--window {text!r}: expected a positive number followed by m, h, d or w (e.g. 7d)"
+        )
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def monitored_columns(model, top_n: int) -> list[str]:
+    """The `top_n` raw input columns that matter most to the model, most important first.
+
+    Raw columns (not the model matrix) are compared: advisors know them by name, and every
+    engineered feature is a fixed function of them. Importance comes from the model's report,
+    per feature where it has one, else per business group.
+    """
+    from training.features import PROTECTED_COLUMNS
+
+    reference = model.reference
+    inputs = getattr(model, "input_columns", None) or list(reference.columns)
+    candidates = [
+        c
+        for c in inputs
+        if c in reference.columns and c not in NOT_COMPARED and c not in PROTECTED_COLUMNS
+    ]
+    importance = column_importance(getattr(model, "report", {}) or {}, candidates)
+    position = {c: i for i, c in enumerate(candidates)}
+    ranked = sorted(candidates, key=lambda c: (-importance.get(c, 0.0), position[c]))
+    return ranked[:top_n]
+
+
+def column_importance(report: dict, columns: list[str]) -> dict[str, float]:
+    """Importance of each raw column: its own if the report has it, else its group's."""
+    per_feature = _as_mapping(report.get("feature_importance"), "feature")
+    per_group = _as_mapping(report.get("global_importance"), "group")
+    importance = {}
+    for column in columns:
+        if column in per_feature:
+            importance[column] = per_feature[column]
+        elif per_group:
+            importance[column] = per_group.get(_group(column), 0.0)
+    return importance
+
+
+def _group(column: str) -> str | None:
+    from training.feature_groups import group_for_column
+
+    try:
+        return group_for_column(column)
+    except ValueError:
+        return None
+
+
+def _as_mapping(values, key: str) -> dict[str, float]:
+    """{name: importance} from a dict, or from records like [{"group": g, "importance": v}]."""
+    if isinstance(values, dict):
+        return {str(k): _number(v) for k, v in values.items()}
+    if isinstance(values, list):
+        return {
+            str(r[key]): _number(r.get("importance", r.get("value", r.get("mean_abs", 0.0))))
+            for r in values
+            if isinstance(r, dict) and key in r
+        }
+    return {}
+
+
+def _number(value) -> float:
+    return abs(float(value)) if isinstance(value, int | float) else 0.0
+
+
+def from_file(path, model) -> CurrentSample:
+    """A batch of applications from an application_*.csv, scored by `model`.
+
+    History columns are rebuilt from the history tables found beside the file (as training
+    does), so that the two sides are computed the same way; without them they stay missing.
+    """
+    from training.dataset import DataError, load_applications
+
+    path = Path(path)
+    try:
+        frame = load_applications(path)
+        history = _history_beside(path)
+    except DataError as error:
+        raise DriftInputError(str(error)) from None
+    if history is not None:
+        frame = frame.join(history, on="SK_ID_CURR")
+    if len(frame):
+        frame[PREDICTION_COLUMN] = model.predict_proba(frame)
+    return CurrentSample(frame=frame, source="file", detail=path.name)
+
+
+def _history_beside(path: Path) -> pd.DataFrame | None:
+    from training.dataset import read_table
+    from training.features import history_aggregates
+
+    tables = {
+        name: read_table(path.parent / f"{name}.csv", name)
+        for name in HISTORY_TABLES
+        if (path.parent / f"{name}.csv").is_file()
+    }
+    return history_aggregates(tables) if tables else None
+
+
+def from_window(window: timedelta, now: datetime | None = None) -> CurrentSample:
+    """Inputs of the predictions logged in the last `window`."""
+    end = now or utcnow()
+    start = end - window
+    query = sa.select(Prediction).where(Prediction.created_at >= start)
+    query = query.where(Prediction.created_at <= end).order_by(Prediction.id)
+    frame = _logged_inputs(db.session.scalars(query).all())
+    days = window / timedelta(days=1)
+    detail = f"last {days:g} days" if days >= 1 else f"last {window}"
+    return CurrentSample(frame, "window", detail, window_start=start, window_end=end)
+
+
+def from_last(count: int) -> CurrentSample:
+    """Inputs of the last `count` logged predictions."""
+    if count <= 0:
+        raise DriftInputError(f"--last {count}: expected a positive number of predictions")
+    query = sa.select(Prediction).order_by(Prediction.id.desc()).limit(count)
+    predictions = list(reversed(db.session.scalars(query).all()))
+    frame = _logged_inputs(predictions)
+    start = predictions[0].created_at if predictions else None
+    end = predictions[-1].created_at if predictions else None
+    return CurrentSample(frame, "last", f"last {count} predictions", start, end)
+
+
+def _logged_inputs(predictions: list[Prediction]) -> pd.DataFrame:
+    """One row per logged prediction: the client store's record overlaid with the logged input.
+
+    A prediction for a known client may log only its id; the stored application and history
+    fill in the rest, as scoring did.
+    """
+    client_ids = {p.client_id for p in predictions if p.client_id is not None}
+    clients = {}
+    if client_ids:
+        query = sa.select(Client).where(Client.sk_id_curr.in_(client_ids))
+        clients = {c.sk_id_curr: c for c in db.session.scalars(query)}
+    rows = []
+    for prediction in predictions:
+        client = clients.get(prediction.client_id)
+        row = {**(client.application or {}), **(client.history or {})} if client else {}
+        row.update(prediction.input or {})
+        row[PREDICTION_COLUMN] = prediction.probability_of_default
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,155 @@
+"""Advisor forms. Types are checked here; the domain rules (ranges, categories) are the API's,
+reused through app.api.schemas so a page and the API can never accept different inputs."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FloatField, IntegerField, SelectField
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from app.api.errors import APIError
+from app.api.schemas import validate_application
+from app.services.comparison import AGE_BANDS, DAYS_PER_YEAR, INCOME_BANDS, NOT_EMPLOYED, VARIABLES
+from training.schema import TABLES
+
+NUMBER = "Enter a number, for example 1250.5."
+LEVELS = {name: levels for name, (_, levels) in TABLES["application_test"].items() if levels}
+
+
+def _choices(column: str, blank: str = "Not known") -> list[tuple[str, str]]:
+    return [("", blank)] + [(level, level) for level in LEVELS[column]]
+
+
+class FindClientForm(FlaskForm):
+    """GET search: no state changes, so no CSRF token (and bookmarkable URLs)."""
+
+    class Meta:
+        csrf = False
+
+    client_id = IntegerField(
+        "Application id (SK_ID_CURR)",
+        validators=[
+            InputRequired("Enter an application id."),
+            NumberRange(min=1, message="An application id is a positive whole number."),
+        ],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+
+
+class ComparisonForm(FlaskForm):
+    """Which variable(s) and which population the client is compared with (GET)."""
+
+    class Meta:
+        csrf = False
+
+    variable = SelectField("Variable", choices=[(k, v[0]) for k, v in VARIABLES.items()])
+    x = SelectField("Horizontal axis", choices=[(k, v[0]) for k, v in VARIABLES.items()])
+    y = SelectField("Vertical axis", choices=[(k, v[0]) for k, v in VARIABLES.items()])
+    age_band = SelectField(
+        "Age band", choices=[("", "Any age")] + [(k, t) for k, t, *_ in AGE_BANDS]
+    )
+    income_band = SelectField(
+        "Income band", choices=[("", "Any income")] + [(k, t) for k, t, *_ in INCOME_BANDS]
+    )
+    contract_type = SelectField(
+        "Contract type", choices=_choices("NAME_CONTRACT_TYPE", "Any contract")
+    )
+    education = SelectField("Education", choices=_choices("NAME_EDUCATION_TYPE", "Any education"))
+
+
+def _amount(label: str) -> FloatField:
+    return FloatField(label, validators=[Optional()], render_kw={"inputmode": "decimal"})
+
+
+class ApplicationForm(FlaskForm):
+    """The main application fields; anything not here is missing for the model."""
+
+    NAME_CONTRACT_TYPE = SelectField("Contract type", choices=_choices("NAME_CONTRACT_TYPE"))
+    AMT_CREDIT = _amount("Credit amount")
+    AMT_ANNUITY = _amount("Annuity (yearly repayment)")
+    AMT_GOODS_PRICE = _amount("Price of the goods")
+    AMT_INCOME_TOTAL = _amount("Annual income")
+    age_years = IntegerField(
+        "Age in years", validators=[Optional()], render_kw={"inputmode": "numeric"}
+    )
+    employment_years = FloatField(
+        "Years in current employment", validators=[Optional()], render_kw={"inputmode": "decimal"}
+    )
+    not_employed = BooleanField("Not in employment (pensioner or unemployed)")
+    CNT_CHILDREN = IntegerField("Number of children", validators=[Optional()])
+    NAME_INCOME_TYPE = SelectField("Income type", choices=_choices("NAME_INCOME_TYPE"))
+    NAME_EDUCATION_TYPE = SelectField("Education", choices=_choices("NAME_EDUCATION_TYPE"))
+    OCCUPATION_TYPE = SelectField("Occupation", choices=_choices("OCCUPATION_TYPE"))
+    NAME_HOUSING_TYPE = SelectField("Housing", choices=_choices("NAME_HOUSING_TYPE"))
+    FLAG_OWN_CAR = SelectField("Owns a car", choices=[("", "Not known"), ("Y", "Yes"), ("N", "No")])
+    FLAG_OWN_REALTY = SelectField(
+        "Owns real estate", choices=[("", "Not known"), ("Y", "Yes"), ("N", "No")]
+    )
+    EXT_SOURCE_1 = _amount("External score 1 (0 to 1)")
+    EXT_SOURCE_2 = _amount("External score 2 (0 to 1)")
+    EXT_SOURCE_3 = _amount("External score 3 (0 to 1)")
+
+    # Form field -> the application column its rule lives under.
+    COLUMN_OF = {"age_years": "DAYS_BIRTH", "employment_years": "DAYS_EMPLOYED"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application: dict = {}
+
+    def fields_to_application(self) -> dict:
+        """Raw Kaggle columns from the form (ages and durations back to DAYS_*)."""
+        data = {name: f.data for name, f in self._fields.items() if name.isupper()}
+        data = {k: (None if v == "" else v) for k, v in data.items()}
+        if self.age_years.data is not None:
+            data["DAYS_BIRTH"] = -round(self.age_years.data * DAYS_PER_YEAR)
+        if self.not_employed.data:
+            data["DAYS_EMPLOYED"] = NOT_EMPLOYED
+        elif self.employment_years.data is not None:
+            data["DAYS_EMPLOYED"] = -round(self.employment_years.data * DAYS_PER_YEAR)
+        return data
+
+    def validate_application(self) -> bool:
+        """WTForms type checks, then the API's rules field by field (so all errors show at once)."""
+        if not self.validate():
+            self._friendly_type_errors()
+            return False
+        application = self.fields_to_application()
+        by_column = {self.COLUMN_OF.get(name, name): name for name in self._fields}
+        ok = True
+        for column, value in application.items():
+            try:
+                validate_application({column: value})
+            except APIError as error:
+                rule = error.details.get("rule", error.message)
+                rule = rule.replace("age from DAYS_BIRTH ", "")
+                getattr(self, by_column.get(column, column)).errors.append(
+                    f"{rule[0].upper()}{rule[1:]}."
+                )
+                ok = False
+        self.application = {k: v for k, v in application.items() if v is not None}
+        return ok
+
+    def _friendly_type_errors(self) -> None:
+        for f in self:
+            if isinstance(f, FloatField | IntegerField) and f.errors:
+                f.errors[:] = [NUMBER if "valid" in e else e for e in f.errors]
+
+    @classmethod
+    def data_from_application(cls, application: dict) -> dict:
+        """Form values for a stored client (DAYS_* shown as years)."""
+        data = {name: application.get(name) for name in APPLICATION_FIELDS}
+        days_birth, days_employed = application.get("DAYS_BIRTH"), application.get("DAYS_EMPLOYED")
+        if days_birth is not None:
+            data["age_years"] = int(-days_birth / DAYS_PER_YEAR)
+        if days_employed == NOT_EMPLOYED:
+            data["not_employed"] = True
+        elif days_employed is not None:
+            data["employment_years"] = round(-days_employed / DAYS_PER_YEAR, 1)
+        return {k: v for k, v in data.items() if v is not None}
+
+
+class NewApplicationForm(ApplicationForm):
+    save_as_client = BooleanField("Save this application as a new client")
+
+
+APPLICATION_FIELDS = [n for n in ApplicationForm.__dict__ if n.isupper() and n != "COLUMN_OF"]
+# Every application column the form sets (a blank field means "missing", not "unchanged").
+ApplicationForm.COLUMNS = frozenset([*APPLICATION_FIELDS, *ApplicationForm.COLUMN_OF.values()])

@@ -1,0 +1,142 @@
+"""The advisor pages: thin views over the scoring, comparison and counterfactual services."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.pages import presenters
+from app.pages.forms import ApplicationForm, ComparisonForm, FindClientForm, NewApplicationForm
+from app.services import charts, counterfactual, dashboard, model_store, scoring
+from app.services.clients import get_client, scoring_input
+from app.services.prediction_log import LogUnavailableError
+
+bp = Blueprint("pages", __name__)
+COMPARISON_DEFAULTS = {"variable": "AMT_CREDIT", "x": "AMT_INCOME_TOTAL", "y": "AMT_CREDIT"}
+
+
+@bp.before_request
+@login_required
+def require_sign_in():
+    """Every dashboard page needs a signed-in advisor (sign-in itself lives in app.auth)."""
+
+
+@bp.errorhandler(model_store.ModelUnavailableError)
+@bp.errorhandler(LogUnavailableError)
+def service_unavailable(error):
+    message = (
+        "Scoring is unavailable right now: no model is loaded."
+        if isinstance(error, model_store.ModelUnavailableError)
+        else "Scoring is unavailable right now: the prediction log cannot be written."
+    )
+    return render_template("errors/unavailable.html", message=message), 503
+
+
+def _actor() -> str:
+    return current_user.username
+
+
+def _client_or_404(client_id: int):
+    client = get_client(client_id)
+    if client is None:
+        abort(404, f"No client with application id {client_id}")
+    return client
+
+
+@bp.get("/")
+def home():
+    form = FindClientForm(formdata=None)
+    return render_template("pages/home.html", form=form, recent=dashboard.recent_scorings())
+
+
+@bp.get("/clients/find")
+def find_client():
+    form = FindClientForm(request.args)
+    if form.validate():
+        return redirect(url_for("pages.client_page", client_id=form.client_id.data))
+    recent = dashboard.recent_scorings()
+    return render_template("pages/home.html", form=form, recent=recent), 400
+
+
+@bp.get("/clients/<int:client_id>")
+def client_page(client_id: int):
+    client = _client_or_404(client_id)
+    score = scoring.score_client(client_id, "page", _actor(), g.get("request_id"))
+    form = ComparisonForm(request.args, data=COMPARISON_DEFAULTS)
+    if not form.validate():
+        form.process(data=COMPARISON_DEFAULTS)  # show the defaults, and say why
+        flash("Unknown comparison choice; the default comparison is shown instead.", "warning")
+    return render_template(
+        "pages/client.html",
+        client=client,
+        score=score,
+        summary=presenters.decision_summary(score),
+        gauge=charts.gauge_chart(score.probability_of_default, score.threshold),
+        facts=presenters.facts(client.application),
+        form=form,
+        **presenters.comparison_view(client.application, form),
+    )
+
+
+@bp.route("/clients/<int:client_id>/what-if", methods=["GET", "POST"])
+def what_if(client_id: int):
+    client = _client_or_404(client_id)
+    form = ApplicationForm(data=ApplicationForm.data_from_application(client.application))
+    original = scoring.score_applications([scoring.stored_application(client_id)])[0]
+    result, status = None, 200
+    if request.method == "POST":
+        if form.validate_application():
+            kept = {k: v for k, v in scoring_input(client).items() if k not in form.COLUMNS}
+            fields = {**kept, **form.application}
+            result = scoring.score_what_if(fields, client_id, _actor(), g.get("request_id"))
+        else:
+            status = 400
+    return render_template(
+        "pages/what_if.html",
+        client=client,
+        form=form,
+        original=presenters.decision_summary(original),
+        original_score=original,
+        result=result and presenters.decision_summary(result),
+        result_score=result,
+    ), status
+
+
+@bp.get("/clients/<int:client_id>/what-would-change")
+def what_would_change(client_id: int):
+    client = _client_or_404(client_id)
+    score = scoring.score_applications([scoring.stored_application(client_id)])[0]
+    changes = None
+    if score.decision == scoring.REFUSED:
+        model = model_store.get_model().model
+        changes = counterfactual.what_would_change(model, scoring_input(client))
+    return render_template(
+        "pages/what_would_change.html",
+        client=client,
+        summary=presenters.decision_summary(score),
+        changes=changes,
+    )
+
+
+@bp.route("/applications/new", methods=["GET", "POST"])
+def new_application():
+    form = NewApplicationForm()
+    if request.method == "GET" or not form.validate_application():
+        status = 400 if request.method == "POST" else 200
+        return render_template("pages/new_application.html", form=form), status
+    application = scoring.Application(fields=form.application)
+    if form.save_as_client.data:
+        client = dashboard.save_new_client(form.application)
+        application.client_id = client.sk_id_curr
+        flash(f"Application saved as client {client.sk_id_curr}.", "success")
+    score = scoring.score_and_log([application], "page", _actor(), g.get("request_id"))[0]
+    return render_template(
+        "pages/new_application.html",
+        form=form,
+        score=score,
+        summary=presenters.decision_summary(score),
+    )
+
+
+@bp.get("/model")
+def model():
+    loaded = model_store.get_model()
+    return render_template("pages/model.html", loaded=loaded, **presenters.model_view(loaded.model))

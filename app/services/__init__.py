@@ -1,0 +1,1 @@
+"""Plain functions shared by the API and the pages; they never touch `request`."""

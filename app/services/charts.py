@@ -1,0 +1,290 @@
+"""Altair chart specs for the advisor pages, each with a text summary and a data table.
+
+Charts are built from small, pre-aggregated data (histogram bins, a sampled scatter), so a page
+stays fast; `to_dict(validate=False)` skips the JSON-schema pass at request time (the tests
+validate every builder once). Colours pass 4.5:1 on white and every series also differs by
+shape or label, so colour never carries meaning alone.
+"""
+
+from dataclasses import dataclass, field
+
+import altair as alt
+
+INK = "#1b1f24"
+NAVY = "#123c73"
+RED = "#a3161a"
+GREEN = "#1a6630"
+GREY = "#4a5360"
+ORANGE = "#8a4b00"
+CLIENT_SHAPE = "diamond"
+
+
+@dataclass
+class Table:
+    caption: str
+    columns: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Chart:
+    """What a template needs: an id for the container, heading, summary, spec and table."""
+
+    id: str
+    title: str
+    summary: str
+    spec: dict
+    table: Table
+    extra: dict = field(default_factory=dict)
+
+
+def _config(chart: alt.TopLevelMixin, height: int = 220, validate: bool = False) -> dict:
+    """Common accessible config: dark text, readable sizes, full container width."""
+    chart = (
+        chart.properties(width="container", height=height)
+        .configure_axis(
+            labelColor=INK, titleColor=INK, labelFontSize=13, titleFontSize=13, gridColor="#d5d9df"
+        )
+        .configure_legend(labelColor=INK, titleColor=INK, labelFontSize=13, titleFontSize=13)
+        .configure_text(color=INK, fontSize=13)
+        .configure_view(stroke=None)
+    )
+    return chart.to_dict(validate=validate)
+
+
+def percent(value: float, digits: int = 1) -> str:
+    return f"{100 * value:.{digits}f}%"
+
+
+def gauge_chart(probability: float, threshold: float, chart_id: str = "gauge") -> Chart:
+    """Bullet chart: 0–100% risk scale, the two decision zones, the threshold and the client."""
+    zones = alt.Data(
+        values=[
+            {"zone": "Accepted zone", "start": 0, "end": 100 * threshold},
+            {"zone": "Refused zone", "start": 100 * threshold, "end": 100},
+        ]
+    )
+    marks = alt.Data(
+        values=[
+            {"what": "Refusal threshold", "value": round(100 * threshold, 1)},
+            {"what": "This client", "value": round(100 * probability, 1)},
+        ]
+    )
+    x = alt.X("start:Q", scale=alt.Scale(domain=[0, 100]), title="Probability of default (%)")
+    band = (
+        alt.Chart(zones)
+        .mark_bar(height=36, stroke=INK, strokeWidth=1)
+        .encode(
+            x=x,
+            x2="end:Q",
+            fill=alt.Fill(
+                "zone:N",
+                scale=alt.Scale(
+                    domain=["Accepted zone", "Refused zone"], range=["#e8f4ea", "#fbeaea"]
+                ),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            tooltip=[alt.Tooltip("zone:N", title="Zone")],
+        )
+    )
+    rule = (
+        alt.Chart(marks)
+        .transform_filter(alt.datum.what == "Refusal threshold")
+        .mark_rule(color=INK, strokeWidth=3, strokeDash=[6, 3])
+        .encode(
+            x="value:Q",
+            tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("value:Q", title="%")],
+        )
+    )
+    client = (
+        alt.Chart(marks)
+        .transform_filter(alt.datum.what == "This client")
+        .mark_point(shape=CLIENT_SHAPE, size=320, filled=True, color=NAVY, stroke="#fff")
+        .encode(
+            x="value:Q",
+            tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("value:Q", title="%")],
+        )
+    )
+    labels = (
+        alt.Chart(marks)
+        .mark_text(dy=-30, fontWeight="bold")
+        .encode(x="value:Q", text=alt.Text("label:N"))
+        .transform_calculate(label="datum.what + ' ' + format(datum.value, '.1f') + '%'")
+    )
+    spec = _config(alt.layer(band, rule, client, labels), height=110)
+    summary = (
+        f"The client's probability of default is {percent(probability)}; "
+        f"the refusal threshold is {percent(threshold)}."
+    )
+    table = Table(
+        "Client's risk and the refusal threshold",
+        ["Measure", "Probability of default"],
+        [["This client", percent(probability)], ["Refusal threshold", percent(threshold)]],
+    )
+    return Chart(chart_id, "Risk compared with the threshold", summary, spec, table)
+
+
+def histogram_chart(
+    bins: list[dict], client_value: float | None, label: str, summary: str, chart_id: str
+) -> Chart:
+    """Distribution (pre-binned: start, end, count) with the client marked by shape and label."""
+    hover = alt.selection_point(on="pointerover", fields=["start"], empty=False)
+    bars = (
+        alt.Chart(alt.Data(values=bins))
+        .mark_bar(stroke="#fff", strokeWidth=1)
+        .encode(
+            x=alt.X("start:Q", bin="binned", title=label),
+            x2="end:Q",
+            y=alt.Y("count:Q", title="Number of clients"),
+            color=alt.condition(hover, alt.value(ORANGE), alt.value(NAVY)),
+            tooltip=[
+                alt.Tooltip("range:N", title=label),
+                alt.Tooltip("count:Q", title="Clients", format=","),
+            ],
+        )
+        .add_params(hover)
+    )
+    layers = [bars]
+    if client_value is not None:
+        layers += _client_marker_x(client_value, label)
+    table = Table(
+        f"Clients per range of {label.lower()}",
+        [label, "Number of clients"],
+        [[b["range"], f"{b['count']:,}"] for b in bins],
+    )
+    return Chart(
+        chart_id, f"Distribution of {label.lower()}", summary, _config(alt.layer(*layers)), table
+    )
+
+
+def _client_marker_x(value: float, label: str) -> list:
+    """A vertical rule, a diamond and the words 'This client' at the client's value."""
+    marker = alt.Data(values=[{"value": value, "what": "This client"}])
+    base = alt.Chart(marker).encode(
+        x="value:Q",
+        tooltip=[
+            alt.Tooltip("what:N", title=" "),
+            alt.Tooltip("value:Q", title=label, format=",.2f"),
+        ],
+    )
+    return [
+        base.mark_rule(color=RED, strokeWidth=3, strokeDash=[4, 2]),
+        base.mark_point(shape=CLIENT_SHAPE, size=260, filled=True, color=RED).encode(
+            y=alt.datum(0)
+        ),
+        base.mark_text(align="left", dx=6, dy=-8, fontWeight="bold", color=RED, y=0).encode(
+            text="what:N"
+        ),
+    ]
+
+
+def scatter_chart(
+    points: list[dict],
+    client: dict | None,
+    labels: tuple[str, str],
+    summary: str,
+    table: Table,
+    chart_id: str = "scatter",
+) -> Chart:
+    """Two variables for a population sample (hollow circles) and the client (filled diamond)."""
+    x_label, y_label = labels
+    zoom = alt.selection_interval(bind="scales")
+    population = (
+        alt.Chart(alt.Data(values=points))
+        .mark_point(shape="circle", size=30, color=NAVY, strokeWidth=1)
+        .encode(
+            x=alt.X("x:Q", title=x_label, scale=alt.Scale(zero=False)),
+            y=alt.Y("y:Q", title=y_label, scale=alt.Scale(zero=False)),
+            tooltip=[
+                alt.Tooltip("x:Q", title=x_label, format=",.2f"),
+                alt.Tooltip("y:Q", title=y_label, format=",.2f"),
+            ],
+        )
+        .add_params(zoom)
+    )
+    layers = [population]
+    if client is not None:
+        mark = alt.Chart(alt.Data(values=[{**client, "what": "This client"}])).encode(
+            x="x:Q",
+            y="y:Q",
+            tooltip=[
+                alt.Tooltip("what:N", title=" "),
+                alt.Tooltip("x:Q", title=x_label, format=",.2f"),
+                alt.Tooltip("y:Q", title=y_label, format=",.2f"),
+            ],
+        )
+        layers += [
+            mark.mark_point(shape=CLIENT_SHAPE, size=380, filled=True, color=RED, stroke="#fff"),
+            mark.mark_text(
+                align="left", dx=10, dy=-10, fontWeight="bold", color=RED, text="This client"
+            ),
+        ]
+    title = f"{y_label} against {x_label.lower()}"
+    return Chart(chart_id, title, summary, _config(alt.layer(*layers), height=300), table)
+
+
+def bar_chart(
+    rows: list[dict], value_title: str, title: str, summary: str, table: Table, chart_id: str
+) -> Chart:
+    """Horizontal bars (label, value) sorted by value; used for global importance."""
+    chart = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar(color=NAVY)
+        .encode(
+            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("value:Q", title=value_title),
+            tooltip=[
+                alt.Tooltip("label:N", title=" "),
+                alt.Tooltip("value:Q", title=value_title, format=".3f"),
+            ],
+        )
+    )
+    return Chart(chart_id, title, summary, _config(chart, height=max(120, 26 * len(rows))), table)
+
+
+def line_chart(
+    points: list[dict],
+    axis_titles: tuple[str, str],
+    marker: dict | None,
+    text: tuple[str, str],
+    table: Table,
+    chart_id: str,
+    diagonal: bool = False,
+) -> Chart:
+    """A line with point symbols (x, y); optional vertical marker (x, label) and y=x diagonal."""
+    title, summary = text
+    nearest = alt.selection_point(on="pointerover", nearest=True, fields=["x"], empty=False)
+    base = alt.Chart(alt.Data(values=points)).encode(
+        x=alt.X("x:Q", title=axis_titles[0]), y=alt.Y("y:Q", title=axis_titles[1])
+    )
+    layers = [
+        base.mark_line(color=NAVY, strokeWidth=2),
+        base.mark_point(shape="circle", filled=True, color=NAVY)
+        .encode(
+            size=alt.condition(nearest, alt.value(160), alt.value(30)),
+            tooltip=[
+                alt.Tooltip("x:Q", title=axis_titles[0], format=".3f"),
+                alt.Tooltip("y:Q", title=axis_titles[1], format=".3f"),
+            ],
+        )
+        .add_params(nearest),
+    ]
+    if diagonal:
+        ends = alt.Data(
+            values=[
+                {"x": 0, "y": 0},
+                {"x": 1, "y": 1},
+            ]
+        )
+        layers.append(
+            alt.Chart(ends).mark_line(color=GREY, strokeDash=[6, 4]).encode(x="x:Q", y="y:Q")
+        )
+    if marker is not None:
+        mark = alt.Chart(alt.Data(values=[marker])).encode(x="x:Q")
+        layers += [
+            mark.mark_rule(color=RED, strokeWidth=3, strokeDash=[4, 2]),
+            mark.mark_text(align="left", dx=6, y=8, fontWeight="bold", color=RED).encode(
+                text="label:N"
+            ),
+        ]
+    return Chart(chart_id, title, summary, _config(alt.layer(*layers), height=260), table)

@@ -1,0 +1,127 @@
+"""The client store: table `clients`, loaded from the Kaggle files, read by the API and pages."""
+
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.extensions import db
+from app.models import Client, utcnow
+from training.dataset import load_tables
+from training.features import history_aggregates
+from training.schema import TABLES
+
+CHUNK_ROWS = 5000  # rows per executemany: bounded memory, few round trips
+
+
+@dataclass
+class LoadReport:
+    """What `clients load` did, per file."""
+
+    inserted: int = 0
+    updated: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.inserted} inserted, {self.updated} updated"
+
+
+def _records(frame: pd.DataFrame, table: str) -> list[dict]:
+    """Rows as JSON-ready dicts: NaN -> null, integer columns as integers, float32 made readable."""
+    frame = frame.copy()
+    kinds = TABLES.get(table, {})
+    for column in frame.columns:
+        if kinds.get(column, ("float",))[0] == "int" and frame[column].notna().all():
+            frame[column] = frame[column].astype("int64")
+        elif pd.api.types.is_float_dtype(frame[column]):
+            frame[column] = frame[column].astype("float64")
+    # to_json does NaN -> null and rounds float32 noise in C, much faster than per-cell Python.
+    return json.loads(frame.to_json(orient="records", double_precision=10))
+
+
+def _rows(applications: pd.DataFrame, history: pd.DataFrame, table: str) -> list[dict]:
+    is_training = table == "application_train"
+    ids = applications["SK_ID_CURR"].astype("int64").tolist()
+    targets = applications["TARGET"].tolist() if is_training else [None] * len(ids)
+    fields = applications.drop(columns=["TARGET"], errors="ignore")
+    history = history.reindex(pd.Index(ids, name="SK_ID_CURR"))
+    now = utcnow()
+    return [
+        {
+            "SK_ID_CURR": client_id,
+            "application": application,
+            "history": {k: v for k, v in past.items() if v is not None},
+            "is_training": is_training,
+            "TARGET": None if target is None else int(target),
+            "updated_at": now,
+        }
+        for client_id, application, past, target in zip(
+            ids,
+            _records(fields, table),
+            _records(history.reset_index(drop=True), "history"),
+            targets,
+            strict=True,
+        )
+    ]
+
+
+def _upsert_statement():
+    """INSERT ... ON CONFLICT (SK_ID_CURR) DO UPDATE, for SQLite and PostgreSQL alike."""
+    dialect = db.session.get_bind().dialect.name
+    module = {"sqlite": sqlite, "postgresql": postgresql}[dialect]
+    statement = module.insert(Client.__table__)
+    columns = ("application", "history", "is_training", "TARGET", "updated_at")
+    return statement.on_conflict_do_update(
+        index_elements=["SK_ID_CURR"], set_={c: statement.excluded[c] for c in columns}
+    )
+
+
+def _upsert(rows: list[dict]) -> LoadReport:
+    """Insert new clients and update known ones in bulk (one executemany per chunk)."""
+    report = LoadReport()
+    statement = _upsert_statement()
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[start : start + CHUNK_ROWS]
+        ids = [row["SK_ID_CURR"] for row in chunk]
+        existing = sa.select(Client.sk_id_curr).where(Client.sk_id_curr.in_(ids))
+        known = len(set(db.session.scalars(existing)))
+        db.session.execute(statement, chunk)
+        report.inserted += len(chunk) - known
+        report.updated += known
+    return report
+
+
+def load_clients(data_dir) -> dict[str, LoadReport]:
+    """Load application_test (looked up by advisors) and application_train (comparison) + history.
+
+    Idempotent: running it twice updates the same rows. Raises training.dataset.DataError.
+    """
+    tables = load_tables(data_dir)
+    history = history_aggregates(tables)
+    reports = {}
+    try:
+        for table in ("application_test", "application_train"):
+            if table in tables:
+                reports[table] = _upsert(_rows(tables[table], history, table))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return reports
+
+
+def get_client(client_id: int) -> Client | None:
+    """One client from the store, or None."""
+    return db.session.get(Client, client_id)
+
+
+def get_clients(client_ids: list[int]) -> dict[int, Client]:
+    """Several clients at once, keyed by SK_ID_CURR (absent ids simply missing)."""
+    found = db.session.scalars(sa.select(Client).where(Client.sk_id_curr.in_(set(client_ids))))
+    return {client.sk_id_curr: client for client in found}
+
+
+def scoring_input(client: Client) -> dict:
+    """The raw fields + history aggregates the model reads for a stored client."""
+    return {**client.application, **client.history, "SK_ID_CURR": client.sk_id_curr}

@@ -1,0 +1,210 @@
+"""Populations of training applicants to compare a client with: all of them, or similar ones.
+
+The clients table is read once per process (at most POPULATION_CAP applicants, main variables
+only) and kept as a DataFrame; filters, histograms and scatter samples are then numpy work.
+"""
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Client
+
+POPULATION_CAP = 50_000
+SCATTER_SAMPLE = 2_000
+HISTOGRAM_BINS = 20
+DAYS_PER_YEAR = 365.25
+NOT_EMPLOYED = 365243
+
+# The main variables an advisor can compare on: key -> (label, display format).
+VARIABLES = {
+    "AMT_INCOME_TOTAL": ("Annual income", "{:,.0f}"),
+    "AMT_CREDIT": ("Credit amount", "{:,.0f}"),
+    "AMT_ANNUITY": ("Annuity", "{:,.0f}"),
+    "AMT_GOODS_PRICE": ("Goods price", "{:,.0f}"),
+    "CREDIT_TO_INCOME": ("Credit to income ratio", "{:,.2f}"),
+    "ANNUITY_TO_INCOME": ("Annuity to income ratio", "{:,.2f}"),
+    "AGE_YEARS": ("Age in years", "{:,.0f}"),
+    "EMPLOYMENT_YEARS": ("Years in current employment", "{:,.1f}"),
+    "EXT_SOURCE_1": ("External score 1", "{:,.2f}"),
+    "EXT_SOURCE_2": ("External score 2", "{:,.2f}"),
+    "EXT_SOURCE_3": ("External score 3", "{:,.2f}"),
+}
+AGE_BANDS = [("under-30", "under 30", 0, 30), ("30-39", "30 to 39", 30, 40),
+             ("40-49", "40 to 49", 40, 50), ("50-59", "50 to 59", 50, 60),
+             ("60-plus", "60 or over", 60, 200)]  # fmt: skip
+INCOME_BANDS = [("under-100k", "under 100,000", 0, 100_000),
+                ("100k-150k", "100,000 to 149,999", 100_000, 150_000),
+                ("150k-225k", "150,000 to 224,999", 150_000, 225_000),
+                ("225k-plus", "225,000 or more", 225_000, float("inf"))]  # fmt: skip
+CATEGORY_FILTERS = {"contract_type": "NAME_CONTRACT_TYPE", "education": "NAME_EDUCATION_TYPE"}
+
+
+def _band(bands, value) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return next((key for key, _, low, high in bands if low <= value < high), None)
+
+
+def derived_values(application: dict) -> dict:
+    """The comparison variables for one raw application (None where missing)."""
+
+    def number(name):
+        value = application.get(name)
+        return None if value is None else float(value)
+
+    income, credit, annuity = (number(n) for n in ("AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY"))
+    days_birth, days_employed = number("DAYS_BIRTH"), number("DAYS_EMPLOYED")
+    return {
+        "AMT_INCOME_TOTAL": income,
+        "AMT_CREDIT": credit,
+        "AMT_ANNUITY": annuity,
+        "AMT_GOODS_PRICE": number("AMT_GOODS_PRICE"),
+        "CREDIT_TO_INCOME": credit / income if credit is not None and income else None,
+        "ANNUITY_TO_INCOME": annuity / income if annuity is not None and income else None,
+        "AGE_YEARS": -days_birth / DAYS_PER_YEAR if days_birth is not None else None,
+        "EMPLOYMENT_YEARS": (
+            -days_employed / DAYS_PER_YEAR
+            if days_employed is not None and days_employed != NOT_EMPLOYED
+            else None
+        ),
+        "EXT_SOURCE_1": number("EXT_SOURCE_1"),
+        "EXT_SOURCE_2": number("EXT_SOURCE_2"),
+        "EXT_SOURCE_3": number("EXT_SOURCE_3"),
+    }
+
+
+@dataclass(frozen=True)
+class PopulationFilter:
+    """None means 'any'. Keys are band keys (age, income) or category levels."""
+
+    age_band: str | None = None
+    income_band: str | None = None
+    contract_type: str | None = None
+    education: str | None = None
+
+    @classmethod
+    def like(cls, application: dict) -> "PopulationFilter":
+        """The filter matching this client on all four criteria."""
+        values = derived_values(application)
+        return cls(
+            _band(AGE_BANDS, values["AGE_YEARS"]),
+            _band(INCOME_BANDS, values["AMT_INCOME_TOTAL"]),
+            application.get("NAME_CONTRACT_TYPE"),
+            application.get("NAME_EDUCATION_TYPE"),
+        )
+
+    def describe(self) -> str:
+        """'all clients' or e.g. 'clients aged 30 to 39 with Cash loans'."""
+        parts = []
+        if self.age_band:
+            parts.append("aged " + dict((k, t) for k, t, *_ in AGE_BANDS)[self.age_band])
+        if self.income_band:
+            parts.append(
+                "with an income " + dict((k, t) for k, t, *_ in INCOME_BANDS)[self.income_band]
+            )
+        if self.contract_type:
+            parts.append(f"with {self.contract_type.lower()}")
+        if self.education:
+            parts.append(f"with education '{self.education}'")
+        return "clients " + ", ".join(parts) if parts else "all clients"
+
+
+_cache_lock = threading.Lock()
+_cache: dict[tuple, pd.DataFrame] = {}
+
+
+def _load_population() -> pd.DataFrame:
+    query = (
+        sa.select(Client.application)
+        .where(Client.is_training.is_(True))
+        .order_by(Client.sk_id_curr)
+        .limit(POPULATION_CAP)
+    )
+    rows = [
+        {**derived_values(app), "NAME_CONTRACT_TYPE": app.get("NAME_CONTRACT_TYPE"),
+         "NAME_EDUCATION_TYPE": app.get("NAME_EDUCATION_TYPE")}
+        for app in db.session.scalars(query)
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=[*VARIABLES, *CATEGORY_FILTERS.values()])
+    frame[list(VARIABLES)] = frame[list(VARIABLES)].astype("float64")
+    frame["age_band"] = [_band(AGE_BANDS, v) for v in frame["AGE_YEARS"]]
+    frame["income_band"] = [_band(INCOME_BANDS, v) for v in frame["AMT_INCOME_TOTAL"]]
+    return frame
+
+
+def population() -> pd.DataFrame:
+    """Training applicants' main variables, cached per database and row count."""
+    count = db.session.scalar(sa.select(sa.func.count()).where(Client.is_training.is_(True)))
+    key = (str(db.engine.url), count)
+    if key not in _cache:
+        with _cache_lock:
+            if key not in _cache:
+                _cache.clear()
+                _cache[key] = _load_population()
+    return _cache[key]
+
+
+def filtered(filters: PopulationFilter) -> pd.DataFrame:
+    frame = population()
+    mask = np.ones(len(frame), dtype=bool)
+    for attribute, column in [("age_band", "age_band"), ("income_band", "income_band"),
+                              *CATEGORY_FILTERS.items()]:  # fmt: skip
+        wanted = getattr(filters, attribute)
+        if wanted:
+            mask &= (frame[column] == wanted).to_numpy()
+    return frame[mask]
+
+
+def share_below(values: np.ndarray, client_value: float) -> float:
+    """Share of values below the client's (ties count half): 'higher than 72% of ...'."""
+    if len(values) == 0:
+        return float("nan")
+    below = np.count_nonzero(values < client_value)
+    ties = np.count_nonzero(values == client_value)
+    return (below + ties / 2) / len(values)
+
+
+def histogram(values: np.ndarray, fmt: str, bins: int = HISTOGRAM_BINS) -> list[dict]:
+    """Equal-width bins between the 1st and 99th percentile (extremes folded into the ends)."""
+    if len(values) == 0:
+        return []
+    low, high = np.percentile(values, [1, 99])
+    if high <= low:
+        low, high = float(values.min()), float(values.min()) + 1.0
+    counts, edges = np.histogram(np.clip(values, low, high), bins=bins, range=(low, high))
+    return [
+        {"start": float(start), "end": float(end), "count": int(count),
+         "range": f"{fmt.format(start)} to {fmt.format(end)}"}
+        for start, end, count in zip(edges[:-1], edges[1:], counts, strict=True)
+    ]  # fmt: skip
+
+
+def distribution(variable: str, client_value: float | None, filters: PopulationFilter) -> dict:
+    """Bins, population size and a sentence placing the client in the population."""
+    label, fmt = VARIABLES[variable]
+    values = filtered(filters)[variable].dropna().to_numpy()
+    who = filters.describe()
+    if len(values) == 0:
+        sentence = f"No {who} have a known {label.lower()} to compare with."
+    elif client_value is None:
+        sentence = f"This client's {label.lower()} is not known; {len(values):,} {who} shown."
+    else:
+        share = share_below(values, client_value)
+        sentence = (
+            f"This client's {label.lower()} ({fmt.format(client_value)}) is higher than "
+            f"{100 * share:.0f}% of {who} ({len(values):,} clients)."
+        )
+    return {"bins": histogram(values, fmt), "count": len(values), "summary": sentence}
+
+
+def scatter_sample(x: str, y: str, filters: PopulationFilter, seed: int = 0) -> list[dict]:
+    """At most SCATTER_SAMPLE (x, y) points with both values known, in a reproducible sample."""
+    frame = filtered(filters)[[x, y]].dropna()
+    if len(frame) > SCATTER_SAMPLE:
+        frame = frame.sample(SCATTER_SAMPLE, random_state=seed)
+    return [{"x": round(a, 4), "y": round(b, 4)} for a, b in frame.itertuples(index=False)]

@@ -1,0 +1,102 @@
+"""Loads the registered CreditRiskModel once per process and keeps it (or why it failed)."""
+
+import contextlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+
+log = logging.getLogger(__name__)
+
+TRAIN_HINT = (
+    "Train and register one with `python -m training.train --data DIR --quick` "
+    "(or `make model`), or point MODEL_URI at a local MLflow model directory."
+)
+RETRY_AFTER_S = 30.0  # a failed load is retried at most this often, so /api/health stays cheap
+
+
+@dataclass
+class LoadedModel:
+    """The unwrapped CreditRiskModel plus where it came from."""
+
+    model: Any
+    name: str
+    version: str
+    uri: str
+
+
+class ModelUnavailableError(Exception):
+    """No model could be loaded; the message says why and how to get one."""
+
+
+_lock = threading.Lock()
+_loaded: dict[str, LoadedModel] = {}
+_failures: dict[str, tuple[float, str]] = {}
+
+
+def _registry_version(uri: str) -> str | None:
+    """Version number behind a models:/name@alias or models:/name/version URI."""
+    if not uri.startswith("models:/"):
+        return None
+    from mlflow import MlflowClient
+
+    ref = uri[len("models:/") :]
+    name, _, alias = ref.partition("@")
+    if alias:
+        return str(MlflowClient().get_model_version_by_alias(name, alias).version)
+    name, _, version = ref.partition("/")
+    return version or None
+
+
+def _load(uri: str, tracking_uri: str | None) -> LoadedModel:
+    import mlflow
+
+    if tracking_uri:
+        mlflow.set_tracking_uri(tracking_uri)
+    pyfunc = mlflow.pyfunc.load_model(uri)
+    model = pyfunc.unwrap_python_model()
+    version = _registry_version(uri) or str(getattr(model, "version", None) or "local")
+    name = getattr(model, "model_name", None) or "credit-default-risk"
+    return LoadedModel(model=model, name=name, version=version, uri=uri)
+
+
+def get_model(app: Flask | None = None) -> LoadedModel:
+    """The process's model for MODEL_URI; raises ModelUnavailableError saying why."""
+    config = (app or current_app).config
+    uri = config["MODEL_URI"]
+    if uri in _loaded:
+        return _loaded[uri]
+    with _lock:
+        if uri in _loaded:
+            return _loaded[uri]
+        failed = _failures.get(uri)
+        if failed and time.monotonic() - failed[0] < RETRY_AFTER_S:
+            raise ModelUnavailableError(failed[1])
+        try:
+            _loaded[uri] = _load(uri, config.get("MLFLOW_TRACKING_URI"))
+        except Exception as error:  # mlflow raises many types; all mean "no model"
+            reason = f"No model could be loaded from {uri!r}: {error}. {TRAIN_HINT}"
+            _failures[uri] = (time.monotonic(), reason)
+            log.warning(reason)
+            raise ModelUnavailableError(reason) from None
+        _failures.pop(uri, None)
+        return _loaded[uri]
+
+
+def preload(app: Flask) -> None:
+    """Load at start (gunicorn workers) so the first request is as fast as the rest."""
+    with contextlib.suppress(ModelUnavailableError):  # the app still starts; health says why
+        get_model(app)
+
+
+def forget(uri: str | None = None) -> None:
+    """Drop cached models/failures (tests that swap MODEL_URI)."""
+    with _lock:
+        for cache in (_loaded, _failures):
+            if uri is None:
+                cache.clear()
+            else:
+                cache.pop(uri, None)

@@ -1,0 +1,77 @@
+"""The prediction log: one `predictions` row per scoring, committed before the response."""
+
+import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db
+from app.models import Prediction, utcnow
+
+SOURCES = ("api", "batch", "page", "whatif")
+
+
+class LogUnavailableError(Exception):
+    """The database refused the write; nothing of the batch was kept."""
+
+
+def log_scores(scores, source: str, actor: str | None, request_id: str | None, latency_ms: float):
+    """Write one row per score in ONE transaction; sets each score's prediction_id.
+
+    All-or-nothing: on any database error the transaction is rolled back and LogUnavailableError
+    is raised, so a caller never reports a prediction that was not logged.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
+    now = utcnow()
+    rows = [
+        {
+            "created_at": now,
+            "source": source,
+            "actor": actor,
+            "client_id": score.client_id,
+            "input": score.logged_input,
+            "probability_of_default": score.probability_of_default,
+            "decision": score.decision,
+            "threshold": score.threshold,
+            "model_name": score.model_name,
+            "model_version": score.model_version,
+            "latency_ms": latency_ms,
+            "request_id": request_id,
+        }
+        for score in scores
+    ]
+    try:
+        statement = sa.insert(Prediction).returning(Prediction.id, sort_by_parameter_order=True)
+        ids = db.session.scalars(statement, rows).all()
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise LogUnavailableError(
+            f"The prediction log could not be written: {error.orig or error}"
+        ) from error
+    for score, prediction_id in zip(scores, ids, strict=True):
+        score.prediction_id = prediction_id
+    return scores
+
+
+def latest_for_client(client_id: int) -> Prediction | None:
+    """The most recent logged prediction for a client, or None."""
+    statement = (
+        sa.select(Prediction)
+        .where(Prediction.client_id == client_id)
+        .order_by(Prediction.created_at.desc(), Prediction.id.desc())
+        .limit(1)
+    )
+    return db.session.scalars(statement).first()
+
+
+def prediction_summary(prediction: Prediction) -> dict:
+    """A logged prediction as JSON-ready data."""
+    return {
+        "prediction_id": prediction.id,
+        "created_at": prediction.created_at.isoformat(),
+        "source": prediction.source,
+        "probability_of_default": prediction.probability_of_default,
+        "decision": prediction.decision,
+        "threshold": prediction.threshold,
+        "model": {"name": prediction.model_name, "version": prediction.model_version},
+    }

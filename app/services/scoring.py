@@ -1,0 +1,142 @@
+"""Scoring: raw applications -> probability, decision, distance to threshold, reasons, warnings.
+
+The one place where the app calls the model; the API and the pages both come through here, so a
+score on a page and a score from the API can never disagree.
+"""
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from app.services import model_store, prediction_log
+from app.services.clients import get_client, scoring_input
+from app.services.reasons import reason_codes
+
+ACCEPTED, REFUSED = "accepted", "refused"
+
+
+@dataclass
+class Application:
+    """One application to score: raw columns (+ history columns for stored clients)."""
+
+    fields: dict
+    client_id: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Score:
+    """The outcome for one application, as the API and the pages show it."""
+
+    client_id: int | None
+    probability_of_default: float
+    decision: str
+    threshold: float
+    distance_to_threshold: float
+    reasons: list[dict]
+    warnings: list[str]
+    model_name: str
+    model_version: str
+    logged_input: dict
+    prediction_id: int | None = None
+
+    def to_dict(self) -> dict:
+        """JSON-ready form (the API's per-application answer)."""
+        return {
+            "prediction_id": self.prediction_id,
+            "client_id": self.client_id,
+            "probability_of_default": self.probability_of_default,
+            "decision": self.decision,
+            "threshold": self.threshold,
+            "distance_to_threshold": self.distance_to_threshold,
+            "reasons": self.reasons,
+            "model": {"name": self.model_name, "version": self.model_version},
+            "warnings": self.warnings,
+        }
+
+
+class ClientNotFoundError(LookupError):
+    """No client with this SK_ID_CURR in the client store."""
+
+    def __init__(self, client_id: int):
+        super().__init__(f"No client with SK_ID_CURR {client_id} in the client store.")
+        self.client_id = client_id
+
+
+def _present(fields: dict) -> dict:
+    """Fields with a value (None/NaN dropped): what is logged and what the model reads."""
+    return {
+        k: v
+        for k, v in fields.items()
+        if v is not None and not (isinstance(v, float) and math.isnan(v))
+    }
+
+
+def score_applications(applications: list[Application]) -> list[Score]:
+    """Score several applications in one model call; order is kept. Raises ModelUnavailableError."""
+    loaded = model_store.get_model()
+    model = loaded.model
+    inputs = [_present(a.fields) for a in applications]
+    frame = pd.DataFrame.from_records(inputs, index=range(len(inputs)))
+    contributions, _, raw = model.explain(frame)
+    probabilities = np.asarray(model.calibrator.predict(raw), dtype=float)
+    groups = list(contributions.columns)
+    values = contributions.to_numpy(dtype=float)
+    threshold = float(model.threshold)
+    scores = []
+    for row, (application, fields) in enumerate(zip(applications, inputs, strict=True)):
+        probability = float(probabilities[row])
+        scores.append(
+            Score(
+                client_id=application.client_id,
+                probability_of_default=round(probability, 6),
+                decision=REFUSED if probability >= threshold else ACCEPTED,
+                threshold=round(threshold, 6),
+                distance_to_threshold=round(probability - threshold, 6),
+                reasons=reason_codes(dict(zip(groups, values[row], strict=True)), fields),
+                warnings=list(application.warnings),
+                model_name=loaded.name,
+                model_version=loaded.version,
+                logged_input=fields,
+            )
+        )
+    return scores
+
+
+def score_and_log(
+    applications, source: str, actor: str | None = None, request_id: str | None = None
+):
+    """Score and write the prediction log (one transaction) before returning the scores.
+
+    Raises ModelUnavailableError (no model) or prediction_log.LogUnavailableError (database down).
+    """
+    started = time.perf_counter()
+    scores = score_applications(applications)
+    latency_ms = (time.perf_counter() - started) * 1000
+    return prediction_log.log_scores(scores, source, actor, request_id, round(latency_ms, 3))
+
+
+def stored_application(client_id: int, warnings: list[str] | None = None) -> Application:
+    """The Application for a client of the store; raises ClientNotFoundError."""
+    client = get_client(client_id)
+    if client is None:
+        raise ClientNotFoundError(client_id)
+    return Application(fields=scoring_input(client), client_id=client_id, warnings=warnings or [])
+
+
+def score_client(
+    client_id: int, source: str = "page", actor: str | None = None, request_id=None
+) -> Score:
+    """Score one stored client and log it (the pages' client view)."""
+    return score_and_log([stored_application(client_id)], source, actor, request_id)[0]
+
+
+def score_what_if(
+    fields: dict, client_id: int | None, actor: str | None = None, request_id=None
+) -> Score:
+    """Score edited fields (the pages' what-if) and log it with source "whatif"."""
+    application = Application(fields=fields, client_id=client_id)
+    return score_and_log([application], "whatif", actor, request_id)[0]

@@ -1,0 +1,163 @@
+"""Scoring API benchmark: latency, batch time, throughput and the 50-client concurrency run.
+
+    .venv/bin/python benchmarks/bench_api.py --data instance/data/demo \
+        [--model-uri models:/credit-default-risk@champion] [--requests 500] [--duration 20]
+
+Starts gunicorn ("app:create_app()", 2 workers) on a fresh SQLite database in a temporary
+folder (migrated, client store loaded, one API key), measures, then times `mlflow models serve`
+on the same model for comparison. Prints a Markdown block for docs/benchmarks.md.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+
+from tests.app.concurrency_tools import hammer, start_server  # noqa: E402
+from tests.app.helpers import GOOD_APPLICATION, free_port  # noqa: E402
+
+
+def prepare(data_dir: str, workdir: Path, env: dict) -> str:
+    """Migrated SQLite database with the client store and an API key; returns the key."""
+    flask = [str(BIN / "flask"), "--app", "app"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "clients", "load", data_dir], cwd=ROOT, env=env, check=True)
+    created = subprocess.run(
+        [*flask, "api-keys", "create", "bench"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return created.stdout.strip().splitlines()[-1]
+
+
+def percentiles(samples_ms: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples_ms)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+
+
+def sequential(url: str, body: dict, n: int, headers: dict | None = None) -> list[float]:
+    """Latency (ms) of n sequential POSTs after 20 warm-up calls."""
+    session = requests.Session()
+    session.headers.update(headers or {})
+    timings = []
+    for i in range(n + 20):
+        started = time.perf_counter()
+        response = session.post(url, json=body, timeout=30)
+        elapsed = (time.perf_counter() - started) * 1000
+        response.raise_for_status()
+        if i >= 20:
+            timings.append(elapsed)
+    return timings
+
+
+def bench_mlflow_serve(model_uri: str, env: dict, n: int) -> list[float]:
+    port = free_port()
+    command = [str(BIN / "mlflow"), "models", "serve", "-m", model_uri, "--env-manager", "local"]
+    process = subprocess.Popen(
+        [*command, "-p", str(port), "-h", "127.0.0.1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{url}/ping", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.5)
+        return sequential(f"{url}/invocations", {"dataframe_records": [GOOD_APPLICATION]}, n)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True)
+    parser.add_argument(
+        "--model-uri", default=os.environ.get("MODEL_URI", "models:/credit-default-risk@champion")
+    )
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--duration", type=float, default=20.0)
+    args = parser.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-api-"))
+    database = workdir / "app.db"
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{database}",
+        MODEL_URI=args.model_uri,
+        APP_ENV="development",
+        MODEL_PRELOAD="1",
+    )
+    key = prepare(args.data, workdir, env)
+    headers = {"X-API-Key": key}
+    port = free_port()
+    server = start_server(database, args.model_uri, port, workers=2)
+    lines = []
+    try:
+        url = f"http://127.0.0.1:{port}/api/predict"
+        p50, p99 = percentiles(
+            sequential(url, {"application": GOOD_APPLICATION}, args.requests, headers)
+        )
+        lines.append(
+            f"| one application, reasons + log, sequential (n={args.requests}) | p50 {p50:.1f} ms, p99 {p99:.1f} ms |"
+        )
+        batch = {
+            "applications": [dict(GOOD_APPLICATION, EXT_SOURCE_2=i / 1000) for i in range(1000)]
+        }
+        batch_ms = sorted(sequential(url, batch, 5, headers))
+        lines.append(
+            f"| batch of 1000 applications (median of 5) | {statistics.median(batch_ms):.0f} ms |"
+        )
+        engine = sa.create_engine(f"sqlite:///{database}")
+        with engine.connect() as connection:
+            ids = (
+                connection.execute(sa.text('SELECT "SK_ID_CURR" FROM clients LIMIT 500'))
+                .scalars()
+                .all()
+            )
+            before = connection.execute(
+                sa.text("SELECT count(*) FROM predictions WHERE source='api'")
+            ).scalar()
+        successes, failures = hammer(url, key, ids, args.duration, 50)
+        with engine.connect() as connection:
+            after = connection.execute(
+                sa.text("SELECT count(*) FROM predictions WHERE source='api'")
+            ).scalar()
+        rate = len(successes) / args.duration
+        lines.append(
+            f"| 50 concurrent clients, {args.duration:.0f} s, 2 workers | {len(successes)} ok "
+            f"({rate:.0f} req/s), {len(failures)} errors, rows logged {after - before} |"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    serve_p50, serve_p99 = percentiles(bench_mlflow_serve(args.model_uri, env, args.requests))
+    lines.append(
+        f"| `mlflow models serve` same model, probability only (n={args.requests}) | p50 {serve_p50:.1f} ms, p99 {serve_p99:.1f} ms |"
+    )
+    lines.append(f"| ratio API p50 / mlflow serve p50 | {p50 / serve_p50:.2f} |")
+    print("| measurement | result |\n|---|---|")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""Gunicorn settings for the Heroku `web` dyno (read by `gunicorn --config gunicorn.conf.py`).
+
+Every knob comes from the environment so a dyno size change is a config var, not a commit:
+PORT (set by Heroku), WEB_CONCURRENCY (worker processes; Heroku sets a default per dyno size),
+GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_PRELOAD.
+"""
+
+import os
+
+
+def _int_from_env(name: str, default: int) -> int:
+    """Read a positive integer setting, failing at boot with the variable's name if it is bad."""
+    raw = os.environ.get(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise SystemExit(f"{name} must be at least 1, got {value}")
+    return value
+
+
+bind = f"0.0.0.0:{_int_from_env('PORT', 8000)}"
+
+# Two processes fit a 512 MB dyno with the model loaded; threads serve I/O-bound pages while one
+# request scores. threads > 1 makes gunicorn use the gthread worker.
+workers = _int_from_env("WEB_CONCURRENCY", 2)
+threads = _int_from_env("GUNICORN_THREADS", 4)
+
+# Heroku's router gives up after 30 s; a worker stuck longer than that is killed and replaced.
+timeout = _int_from_env("GUNICORN_TIMEOUT", 30)
+# Heroku sends SIGTERM and waits 30 s before SIGKILL: finish in-flight requests within that.
+graceful_timeout = 20
+keepalive = 5
+
+# Import Flask, pandas, scikit-learn, LightGBM and MLflow once in the master, then fork: the
+# workers share those pages copy-on-write (measured in docs/deploy.md). Set GUNICORN_PRELOAD=0
+# to load per worker (e.g. to allow `kill -HUP` code reloads).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
+
+# Logs go to stdout/stderr, which Heroku's log router collects.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}i)s'
+
+# Heroku's router is the only client and sets X-Forwarded-Proto: trust it so the app knows the
+# request came in over HTTPS (secure cookies, redirects).
+forwarded_allow_ips = "*"
+
+# Recycle workers now and then so a slow leak cannot grow until the dyno hits its memory quota.
+max_requests = _int_from_env("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = 200

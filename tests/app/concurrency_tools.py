@@ -1,0 +1,67 @@
+"""Start gunicorn as production does and load it with concurrent clients (tests + benchmark)."""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_server(database_path: Path, model_uri: str, port: int, workers: int = 2):
+    """gunicorn "app:create_app()" as in production; returns the process once /api/health is 200."""
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{database_path}",
+        MODEL_URI=model_uri,
+        APP_ENV="development",
+        SECRET_KEY="concurrency-test",
+    )
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    command = [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+    process = subprocess.Popen([*command, "app:create_app()"], cwd=ROOT, env=env)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
+                return process
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("gunicorn did not become healthy in 90 s")
+
+
+def hammer(url: str, api_key: str, client_ids: list[int], duration_s: float, clients: int):
+    """`clients` threads POST for `duration_s`; returns (successes, failures as strings)."""
+    successes, failures, lock = [], [], threading.Lock()
+    stop_at = time.monotonic() + duration_s
+
+    def worker(index: int):
+        session = requests.Session()
+        session.headers["X-API-Key"] = api_key
+        n = index
+        while time.monotonic() < stop_at:
+            client_id = client_ids[n % len(client_ids)]
+            n += clients
+            try:
+                response = session.post(url, json={"client_id": client_id}, timeout=30)
+                ok = response.status_code == 200
+                outcome = response.json()["prediction_id"] if ok else f"{response.status_code}"
+            except requests.RequestException as error:
+                ok, outcome = False, repr(error)
+            with lock:
+                (successes if ok else failures).append(outcome)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return successes, failures

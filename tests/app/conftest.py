@@ -1,0 +1,85 @@
+"""Fixtures only the app tests need (the shared ones are in tests/conftest.py)."""
+
+import shutil
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.config import TestConfig
+from app.services import model_store
+
+
+@pytest.fixture
+def app_without_model(tmp_path, app_database_template):
+    """The app with MODEL_URI pointing at a directory that holds no model."""
+    path = tmp_path / "app.db"
+    shutil.copy(app_database_template, path)
+    missing = str(tmp_path / "no-model-here")
+    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "MODEL_URI": missing}
+    yield create_app(type("NoModelConfig", (TestConfig,), settings))
+    model_store.forget(missing)
+
+
+@pytest.fixture
+def failing_log(db):
+    """A real SQLite trigger that aborts any prediction row for client 424242 (a failed write)."""
+    db.session.execute(
+        sa.text(
+            "CREATE TRIGGER refuse_424242 BEFORE INSERT ON predictions "
+            "WHEN NEW.client_id = 424242 BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+        )
+    )
+    db.session.commit()
+    return 424242
+
+
+PG_BIN = "/usr/lib/postgresql/15/bin"
+
+
+def _as_postgres(*command: str, **kwargs):
+    """Run a PostgreSQL binary as the postgres user (the server refuses to run as root)."""
+    import os
+    import subprocess
+
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    return subprocess.run([*prefix, *command], check=True, capture_output=True, text=True, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory):
+    """A real PostgreSQL server for the session: TEST_DATABASE_URL if set (CI), else a local one.
+
+    The local server is initdb'd into a temporary folder, listens on a free port of 127.0.0.1
+    only, and is stopped when the session ends.
+    """
+    import os
+    import shutil
+
+    from tests.app.helpers import free_port
+
+    if os.environ.get("TEST_DATABASE_URL"):
+        yield os.environ["TEST_DATABASE_URL"]
+        return
+    if not os.path.exists(f"{PG_BIN}/initdb"):
+        pytest.skip(f"PostgreSQL binaries not found in {PG_BIN} (run .ci/install-system-deps)")
+    root = tmp_path_factory.mktemp("postgres")
+    data, sockets = root / "data", root / "run"
+    sockets.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+        shutil.chown(sockets, "postgres")
+        os.chmod(root.parent, 0o755)
+    _as_postgres(f"{PG_BIN}/initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync")
+    port = free_port()
+    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
+    _as_postgres(
+        f"{PG_BIN}/pg_ctl", "-D", str(data), "-o", options, "-w", "-l", str(root / "log"), "start"
+    )
+    try:
+        _as_postgres(
+            f"{PG_BIN}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "credit"
+        )
+        yield f"postgresql://postgres@127.0.0.1:{port}/credit"
+    finally:
+        _as_postgres(f"{PG_BIN}/pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")

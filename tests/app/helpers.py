@@ -1,0 +1,53 @@
+"""Shared helpers for the app tests: applications to post, error-shape checks, free ports."""
+
+import socket
+
+# A plausible full-ish application (values inside every rule of app/api/schemas.py).
+GOOD_APPLICATION = {
+    "NAME_CONTRACT_TYPE": "Cash loans",
+    "CODE_GENDER": "F",
+    "FLAG_OWN_CAR": "N",
+    "FLAG_OWN_REALTY": "Y",
+    "CNT_CHILDREN": 1,
+    "AMT_INCOME_TOTAL": 135000.0,
+    "AMT_CREDIT": 568800.0,
+    "AMT_ANNUITY": 20560.5,
+    "AMT_GOODS_PRICE": 450000.0,
+    "NAME_INCOME_TYPE": "Working",
+    "NAME_EDUCATION_TYPE": "Higher education",
+    "NAME_FAMILY_STATUS": "Married",
+    "NAME_HOUSING_TYPE": "House / apartment",
+    "DAYS_BIRTH": -19241,
+    "DAYS_EMPLOYED": -2329,
+    "DAYS_REGISTRATION": -5170.0,
+    "DAYS_ID_PUBLISH": -812,
+    "OCCUPATION_TYPE": "Core staff",
+    "CNT_FAM_MEMBERS": 3.0,
+    "REGION_RATING_CLIENT": 2,
+    "EXT_SOURCE_1": 0.75,
+    "EXT_SOURCE_2": 0.79,
+    "EXT_SOURCE_3": 0.16,
+    "FLAG_DOCUMENT_3": 1,
+}
+
+
+def assert_error(response, status: int, code: str, field: str | None = None) -> dict:
+    """The response is the API's JSON error shape with this status, code (and field)."""
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    if field is not None:
+        assert body["error"]["details"]["field"] == field
+        assert field in body["error"]["message"]
+    return body["error"]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

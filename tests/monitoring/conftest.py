@@ -1,0 +1,43 @@
+"""Monitoring fixtures: synthetic files with the generator's documented drift, the real sample."""
+
+from pathlib import Path
+
+import pytest
+
+REAL_SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "homecredit-sample"
+SYNTHETIC_CLIENTS = 15_000  # ~2,400 application_test rows: enough to keep sampling noise low
+SYNTHETIC_SEED = 11
+
+
+@pytest.fixture(scope="session")
+def drift_data_dir(tmp_path_factory):
+    """The 8 synthetic CSV files; application_test is shifted in SHIFTED_COLUMNS only."""
+    from training.synthetic import generate
+
+    out = tmp_path_factory.mktemp("drift-data")
+    generate(out, SYNTHETIC_CLIENTS, SYNTHETIC_SEED)
+    return out
+
+
+@pytest.fixture(scope="session")
+def synthetic_applications(drift_data_dir):
+    """(application_train, application_test) as the loader reads them."""
+    from training.dataset import load_applications
+
+    return (
+        load_applications(drift_data_dir / "application_train.csv"),
+        load_applications(drift_data_dir / "application_test.csv"),
+    )
+
+
+@pytest.fixture(scope="session")
+def real_sample():
+    """(application_train, application_test) of the real sample; skipped only if it is absent."""
+    if not REAL_SAMPLE.is_dir():
+        pytest.skip(f"real sample not found at {REAL_SAMPLE}")
+    from training.dataset import load_applications
+
+    return (
+        load_applications(REAL_SAMPLE / "application_train.csv"),
+        load_applications(REAL_SAMPLE / "application_test.csv"),
+    )

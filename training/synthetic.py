@@ -1,0 +1,146 @@
+"""Synthetic Home Credit data at the real schema: the 8 CSV files of the Kaggle competition.
+
+    python -m training.synthetic --out DIR --clients N --seed S
+
+Writes application_train.csv (N clients, about 8% defaults), application_test.csv (about 16% of N
+more clients, no TARGET, with the documented drift in SHIFTED_COLUMNS) and the six history
+tables for both. Clients are generated in blocks of CHUNK_CLIENTS, each block from its own
+random stream, so memory stays bounded and the same seed always gives the same bytes.
+See docs/DATA.md for what is reproduced and what is not.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from training.synthetic_applications import make_applications
+from training.synthetic_history import make_bureau
+from training.synthetic_previous import make_previous
+
+FILES = (
+    "application_train",
+    "application_test",
+    "bureau",
+    "bureau_balance",
+    "previous_application",
+    "POS_CASH_balance",
+    "installments_payments",
+    "credit_card_balance",
+)
+FIRST_SK_ID_CURR = 100002
+FIRST_SK_ID_BUREAU = 5000000
+FIRST_SK_ID_PREV = 1000000
+TEST_SHARE = 48744 / 307511  # real application_test rows per application_train row
+CHUNK_CLIENTS = 10000
+MAX_CLIENTS = 5_000_000
+
+# application_test differs from application_train in these columns only (a drift to detect):
+# EXT_SOURCE_3 lower (x0.85), AMT_CREDIT higher (x1.15), applicants younger (DAYS_BIRTH + 3 years).
+SHIFTED_COLUMNS = ("EXT_SOURCE_3", "AMT_CREDIT", "DAYS_BIRTH")
+YOUNGEST_DAYS_BIRTH = -7489  # the real files' youngest applicant, about 20.5 years
+
+
+def apply_shift(applications):
+    """Shift SHIFTED_COLUMNS of application_test rows in place (and return the frame)."""
+    applications["EXT_SOURCE_3"] = (applications["EXT_SOURCE_3"] * 0.85).round(6)
+    applications["AMT_CREDIT"] = (applications["AMT_CREDIT"] * 1.15 * 2).round() / 2
+    younger = np.minimum(applications["DAYS_BIRTH"] + 1096, YOUNGEST_DAYS_BIRTH)
+    applications["DAYS_BIRTH"] = younger.astype(np.int64)
+    return applications
+
+
+def _blocks(n_clients, n_test):
+    """(part, block index, first SK_ID_CURR, size): train blocks first, then test blocks."""
+    for part, first_id, total in ((0, FIRST_SK_ID_CURR, n_clients), (1, FIRST_SK_ID_CURR + n_clients, n_test)):
+        for index, start in enumerate(range(0, total, CHUNK_CLIENTS)):
+            yield part, index, first_id + start, min(CHUNK_CLIENTS, total - start)
+
+
+class _Writers:
+    """One open CSV per table; the header is written with the first block."""
+
+    def __init__(self, out_dir):
+        self.handles = {name: open(out_dir / f"{name}.csv", "w", newline="") for name in FILES}
+        self.started = set()
+
+    def write(self, name, frame):
+        frame.to_csv(self.handles[name], index=False, header=name not in self.started, lineterminator="\n")
+        self.started.add(name)
+
+    def close(self):
+        for handle in self.handles.values():
+            handle.close()
+
+
+def generate(out_dir, n_clients, seed, progress=False):
+    """Write the 8 CSV files for `n_clients` training applicants into `out_dir`; returns the paths."""
+    if not isinstance(n_clients, int | np.integer) or not 1 <= n_clients <= MAX_CLIENTS:
+        raise ValueError(f"clients: must be a whole number from 1 to {MAX_CLIENTS}, got {n_clients!r}")
+    if not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed: must be a whole number >= 0, got {seed!r}")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    n_test = max(1, round(n_clients * TEST_SHARE))
+    writers = _Writers(out_dir)
+    next_bureau, next_prev = FIRST_SK_ID_BUREAU, FIRST_SK_ID_PREV
+    bar = tqdm(total=n_clients + n_test, unit="client", disable=not progress, file=sys.stderr)
+    try:
+        for part, index, first_id, size in _blocks(n_clients, n_test):
+            rng = np.random.default_rng([seed, part, index])
+            applications, clients = make_applications(rng, np.arange(first_id, first_id + size), with_target=part == 0)
+            writers.write(FILES[part], applications if part == 0 else apply_shift(applications))
+            bureau, balance = make_bureau(rng, clients, next_bureau)
+            previous, pos_cash, installments, cards = make_previous(rng, clients, next_prev)
+            next_bureau += len(bureau)
+            next_prev += len(previous)
+            for name, frame in zip(FILES[2:], (bureau, balance, previous, pos_cash, installments, cards), strict=True):
+                writers.write(name, frame)
+            bar.update(size)
+    finally:
+        writers.close()
+        bar.close()
+    return [out_dir / f"{name}.csv" for name in FILES]
+
+
+def _positive_int(text):
+    """argparse type: a whole number >= 1, with an error that names the rule."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not 1 <= value <= MAX_CLIENTS:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_CLIENTS}, got {value}")
+    return value
+
+
+def _seed(text):
+    """argparse type: a whole number >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def main(argv=None):
+    """CLI entry point: parse arguments, generate, print where the files went."""
+    parser = argparse.ArgumentParser(prog="python -m training.synthetic", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True, type=Path, help="output folder (created if absent)")
+    parser.add_argument("--clients", required=True, type=_positive_int, help="application_train rows")
+    parser.add_argument("--seed", type=_seed, default=42, help="random seed (default 42)")
+    args = parser.parse_args(argv)
+    try:
+        paths = generate(args.out, args.clients, args.seed, progress=True)
+    except OSError as error:
+        parser.error(f"--out: cannot write to {args.out}: {error.strerror}")
+    print(f"wrote {len(paths)} files to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
