@@ -15,7 +15,6 @@ from app.config import config_from_environment, database_url
 from app.extensions import csrf, db, login_manager, migrate
 from app.security import init_security
 
-
 log = logging.getLogger(__name__)
 
 

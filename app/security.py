@@ -100,6 +100,7 @@ def _limits(app: Flask) -> Limiter:
     api_endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.rule.startswith("/api/")}
     for endpoint in sorted(api_endpoints):
         app.view_functions[endpoint] = api_limit(app.view_functions[endpoint])
+    app.extensions["security_limiter"] = limiter  # the decorators hold it only weakly
     sign_in = app.view_functions.get("auth.sign_in")
     if sign_in is not None:
         sign_in_limit = limiter.limit(lambda: app.config["RATELIMIT_SIGN_IN"], methods=["POST"])

@@ -23,12 +23,15 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
+CHAMPION = "models:/credit-default-risk@champion"
+API_ROWS = "SELECT count(*) FROM predictions WHERE source = 'api'"
+CLIENT_IDS = 'SELECT "SK_ID_CURR" FROM clients LIMIT 500'
 
 from tests.app.concurrency_tools import hammer, start_server  # noqa: E402
 from tests.app.helpers import GOOD_APPLICATION, free_port  # noqa: E402
 
 
-def prepare(data_dir: str, workdir: Path, env: dict) -> str:
+def prepare(data_dir: str, env: dict) -> str:
     """Migrated SQLite database with the client store and an API key; returns the key."""
     flask = [str(BIN / "flask"), "--app", "app"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -89,72 +92,60 @@ def bench_mlflow_serve(model_uri: str, env: dict, n: int) -> list[float]:
         process.wait(timeout=30)
 
 
+def bench_gunicorn(url: str, headers: dict, database: Path, args) -> tuple[list[str], float]:
+    """Latency, batch time and the 50-client run against the running gunicorn."""
+    timings = sequential(url, {"application": GOOD_APPLICATION}, args.requests, headers)
+    p50, p99 = percentiles(timings)
+    rows = [dict(GOOD_APPLICATION, EXT_SOURCE_2=i / 1000) for i in range(1000)]
+    batch_ms = statistics.median(sequential(url, {"applications": rows}, 5, headers))
+    engine = sa.create_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        ids = connection.execute(sa.text(CLIENT_IDS)).scalars().all()
+        before = connection.execute(sa.text(API_ROWS)).scalar()
+    successes, failures = hammer(url, headers["X-API-Key"], ids, args.duration, 50)
+    with engine.connect() as connection:
+        logged = connection.execute(sa.text(API_ROWS)).scalar() - before
+    rate = len(successes) / args.duration
+    return [
+        f"| one application, reasons + log, sequential (n={args.requests}) "
+        f"| p50 {p50:.1f} ms, p99 {p99:.1f} ms |",
+        f"| batch of 1000 applications, reasons + log (median of 5) | {batch_ms:.0f} ms |",
+        f"| 50 concurrent clients for {args.duration:.0f} s, 2 workers (throughput) "
+        f"| {len(successes)} ok ({rate:.0f} req/s), {len(failures)} errors, "
+        f"{logged} rows logged |",
+    ], p50
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True)
-    parser.add_argument(
-        "--model-uri", default=os.environ.get("MODEL_URI", "models:/credit-default-risk@champion")
-    )
+    parser.add_argument("--model-uri", default=os.environ.get("MODEL_URI", CHAMPION))
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--duration", type=float, default=20.0)
     args = parser.parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="bench-api-"))
-    database = workdir / "app.db"
+    database = Path(tempfile.mkdtemp(prefix="bench-api-")) / "app.db"
     env = dict(
         os.environ,
         DATABASE_URL=f"sqlite:///{database}",
         MODEL_URI=args.model_uri,
         APP_ENV="development",
-        MODEL_PRELOAD="1",
+        MODEL_PRELOAD="0",
     )
-    key = prepare(args.data, workdir, env)
-    headers = {"X-API-Key": key}
+    key = prepare(args.data, env)
     port = free_port()
     server = start_server(database, args.model_uri, port, workers=2)
-    lines = []
     try:
         url = f"http://127.0.0.1:{port}/api/predict"
-        p50, p99 = percentiles(
-            sequential(url, {"application": GOOD_APPLICATION}, args.requests, headers)
-        )
-        lines.append(
-            f"| one application, reasons + log, sequential (n={args.requests}) | p50 {p50:.1f} ms, p99 {p99:.1f} ms |"
-        )
-        batch = {
-            "applications": [dict(GOOD_APPLICATION, EXT_SOURCE_2=i / 1000) for i in range(1000)]
-        }
-        batch_ms = sorted(sequential(url, batch, 5, headers))
-        lines.append(
-            f"| batch of 1000 applications (median of 5) | {statistics.median(batch_ms):.0f} ms |"
-        )
-        engine = sa.create_engine(f"sqlite:///{database}")
-        with engine.connect() as connection:
-            ids = (
-                connection.execute(sa.text('SELECT "SK_ID_CURR" FROM clients LIMIT 500'))
-                .scalars()
-                .all()
-            )
-            before = connection.execute(
-                sa.text("SELECT count(*) FROM predictions WHERE source='api'")
-            ).scalar()
-        successes, failures = hammer(url, key, ids, args.duration, 50)
-        with engine.connect() as connection:
-            after = connection.execute(
-                sa.text("SELECT count(*) FROM predictions WHERE source='api'")
-            ).scalar()
-        rate = len(successes) / args.duration
-        lines.append(
-            f"| 50 concurrent clients, {args.duration:.0f} s, 2 workers | {len(successes)} ok "
-            f"({rate:.0f} req/s), {len(failures)} errors, rows logged {after - before} |"
-        )
+        lines, p50 = bench_gunicorn(url, {"X-API-Key": key}, database, args)
     finally:
         server.terminate()
         server.wait(timeout=30)
     serve_p50, serve_p99 = percentiles(bench_mlflow_serve(args.model_uri, env, args.requests))
     lines.append(
-        f"| `mlflow models serve` same model, probability only (n={args.requests}) | p50 {serve_p50:.1f} ms, p99 {serve_p99:.1f} ms |"
+        f"| `mlflow models serve`, same model, probability only (n={args.requests}) "
+        f"| p50 {serve_p50:.1f} ms, p99 {serve_p99:.1f} ms |"
     )
-    lines.append(f"| ratio API p50 / mlflow serve p50 | {p50 / serve_p50:.2f} |")
+    lines.append(f"| ratio: API p50 / mlflow serve p50 | {p50 / serve_p50:.2f} |")
     print("| measurement | result |\n|---|---|")
     print("\n".join(lines))
 

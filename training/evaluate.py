@@ -7,6 +7,7 @@ as a mean per application so that figures from data sets of different sizes comp
 
 import numpy as np
 import pandas as pd
+from scipy.stats import rankdata
 from sklearn.metrics import (
     balanced_accuracy_score,
     brier_score_loss,
@@ -116,22 +117,25 @@ def single_feature_auc(X, y):
     """AUC of each feature used alone (max of AUC and 1 - AUC): the leakage screen.
 
     Categories are replaced by their default rate, missing numbers by the median, so that
-    every column gives a score. Constant columns are left out.
+    every column gives a score. Constant columns are left out. Vectorised with ranks (the
+    Mann-Whitney form of the AUC) so that it stays cheap on hundreds of features.
     """
-    y = pd.Series(np.asarray(y).astype(int), index=X.index)
-    scores = {}
+    y = np.asarray(y).astype(int)
+    encoded = {}
     for name in X.columns:
         column = X[name]
-        if pd.api.types.is_numeric_dtype(column) and not isinstance(
-            column.dtype, pd.CategoricalDtype
+        if isinstance(column.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(
+            column
         ):
-            values = column.astype(float)
-            values = values.fillna(values.median())
-        else:
             as_text = column.astype(object).where(column.notna(), "__missing__").astype(str)
-            values = as_text.map(y.groupby(as_text).mean()).astype(float)
-        if values.nunique(dropna=True) < 2 or values.isna().all():
-            continue
-        auc = roc_auc_score(y, values.fillna(values.mean()))
-        scores[name] = float(max(auc, 1.0 - auc))
+            column = as_text.map(pd.Series(y, index=X.index).groupby(as_text).mean())
+        values = column.astype(float)
+        encoded[name] = values.fillna(values.median()).to_numpy()
+    matrix = pd.DataFrame(encoded, index=X.index)
+    matrix = matrix.loc[:, matrix.nunique() > 1]
+    ranks = rankdata(matrix.to_numpy(), axis=0)
+    positives = int(y.sum())
+    negatives = y.size - positives
+    auc = (ranks[y == 1].sum(axis=0) - positives * (positives + 1) / 2) / (positives * negatives)
+    scores = {name: float(max(a, 1.0 - a)) for name, a in zip(matrix.columns, auc, strict=True)}
     return dict(sorted(scores.items(), key=lambda item: -item[1]))

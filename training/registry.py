@@ -11,6 +11,7 @@ import numpy as np
 from mlflow.models import infer_signature
 from mlflow.tracking import MlflowClient
 from mlflow.types import ColSpec, Schema
+from mlflow.types.schema import AnyType
 
 from training.evaluate import business_cost
 
@@ -51,21 +52,19 @@ def setup(uri=None):
     return mlflow.create_experiment(EXPERIMENT_NAME, artifact_location=artifact_location)
 
 
-def input_schema(columns, category_columns):
-    """Every raw column optional: absent ones are treated as missing by the model."""
-    return Schema(
-        [
-            ColSpec("string" if column in category_columns else "double", column, required=False)
-            for column in columns
-        ]
-    )
+def input_schema(columns):
+    """Every raw column optional and of any type: absent ones count as missing, and the
+    feature function (not the signature) coerces numbers sent as integers, floats or text."""
+    return Schema([ColSpec(AnyType(), column, required=False) for column in columns])
 
 
-def log_and_register(model, input_example, category_columns):
+def log_and_register(model, input_example):
     """Log ``model`` as a pyfunc in the active run and register a new version; returns it."""
-    example_output = model.predict(None, input_example)
-    signature = infer_signature(input_example, example_output)
-    signature.inputs = input_schema(model.input_columns, category_columns)
+    input_example = input_example.astype(
+        {c: object for c in input_example.columns if input_example[c].dtype == "category"}
+    )
+    signature = infer_signature(input_example, model.predict(None, input_example))
+    signature.inputs = input_schema(model.input_columns)
     info = mlflow.pyfunc.log_model(
         name="model",
         python_model=model,

@@ -11,6 +11,7 @@ See docs/DATA.md for what is reproduced and what is not.
 
 import argparse
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -54,55 +55,71 @@ def apply_shift(applications):
 
 def _blocks(n_clients, n_test):
     """(part, block index, first SK_ID_CURR, size): train blocks first, then test blocks."""
-    for part, first_id, total in ((0, FIRST_SK_ID_CURR, n_clients), (1, FIRST_SK_ID_CURR + n_clients, n_test)):
+    for part, first_id, total in (
+        (0, FIRST_SK_ID_CURR, n_clients),
+        (1, FIRST_SK_ID_CURR + n_clients, n_test),
+    ):
         for index, start in enumerate(range(0, total, CHUNK_CLIENTS)):
             yield part, index, first_id + start, min(CHUNK_CLIENTS, total - start)
 
 
-class _Writers:
-    """One open CSV per table; the header is written with the first block."""
+def _write_block(handles, tables):
+    """Append one block's tables to the open CSV files (header only with the first block)."""
+    for name, frame in tables.items():
+        handle = handles[name]
+        frame.to_csv(handle, index=False, header=handle.tell() == 0, lineterminator="\n")
 
-    def __init__(self, out_dir):
-        self.handles = {name: open(out_dir / f"{name}.csv", "w", newline="") for name in FILES}
-        self.started = set()
 
-    def write(self, name, frame):
-        frame.to_csv(self.handles[name], index=False, header=name not in self.started, lineterminator="\n")
-        self.started.add(name)
-
-    def close(self):
-        for handle in self.handles.values():
-            handle.close()
+def _write_all(handles, n_clients, n_test, seed, bar):
+    """Generate the blocks one after another; history ids run on across blocks."""
+    next_bureau, next_prev = FIRST_SK_ID_BUREAU, FIRST_SK_ID_PREV
+    for part, index, first_id, size in _blocks(n_clients, n_test):
+        rng = np.random.default_rng([seed, part, index])
+        ids = np.arange(first_id, first_id + size)
+        applications, clients = make_applications(rng, ids, with_target=part == 0)
+        bureau, balance = make_bureau(rng, clients, next_bureau)
+        previous, pos_cash, installments, cards = make_previous(rng, clients, next_prev)
+        next_bureau += len(bureau)
+        next_prev += len(previous)
+        tables = {
+            FILES[part]: applications if part == 0 else apply_shift(applications),
+            "bureau": bureau,
+            "bureau_balance": balance,
+            "previous_application": previous,
+            "POS_CASH_balance": pos_cash,
+            "installments_payments": installments,
+            "credit_card_balance": cards,
+        }
+        _write_block(handles, tables)
+        bar.update(size)
 
 
 def generate(out_dir, n_clients, seed, progress=False):
-    """Write the 8 CSV files for `n_clients` training applicants into `out_dir`; returns the paths."""
+    """Write the 8 CSV files for `n_clients` training applicants into `out_dir`.
+
+    Returns the paths. `progress` shows a tqdm bar on stderr.
+    """
     if not isinstance(n_clients, int | np.integer) or not 1 <= n_clients <= MAX_CLIENTS:
-        raise ValueError(f"clients: must be a whole number from 1 to {MAX_CLIENTS}, got {n_clients!r}")
+        raise ValueError(
+            f"clients: must be a whole number from 1 to {MAX_CLIENTS}, got {n_clients!r}"
+        )
     if not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed: must be a whole number >= 0, got {seed!r}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     n_test = max(1, round(n_clients * TEST_SHARE))
-    writers = _Writers(out_dir)
-    next_bureau, next_prev = FIRST_SK_ID_BUREAU, FIRST_SK_ID_PREV
-    bar = tqdm(total=n_clients + n_test, unit="client", disable=not progress, file=sys.stderr)
-    try:
-        for part, index, first_id, size in _blocks(n_clients, n_test):
-            rng = np.random.default_rng([seed, part, index])
-            applications, clients = make_applications(rng, np.arange(first_id, first_id + size), with_target=part == 0)
-            writers.write(FILES[part], applications if part == 0 else apply_shift(applications))
-            bureau, balance = make_bureau(rng, clients, next_bureau)
-            previous, pos_cash, installments, cards = make_previous(rng, clients, next_prev)
-            next_bureau += len(bureau)
-            next_prev += len(previous)
-            for name, frame in zip(FILES[2:], (bureau, balance, previous, pos_cash, installments, cards), strict=True):
-                writers.write(name, frame)
-            bar.update(size)
-    finally:
-        writers.close()
-        bar.close()
-    return [out_dir / f"{name}.csv" for name in FILES]
+    paths = [out_dir / f"{name}.csv" for name in FILES]
+    with ExitStack() as stack:
+        handles = {
+            name: stack.enter_context(path.open("w", newline=""))
+            for name, path in zip(FILES, paths, strict=True)
+        }
+        total = n_clients + n_test
+        bar = stack.enter_context(
+            tqdm(total=total, unit="client", disable=not progress, file=sys.stderr)
+        )
+        _write_all(handles, n_clients, n_test, int(seed), bar)
+    return paths
 
 
 def _positive_int(text):
@@ -129,9 +146,13 @@ def _seed(text):
 
 def main(argv=None):
     """CLI entry point: parse arguments, generate, print where the files went."""
-    parser = argparse.ArgumentParser(prog="python -m training.synthetic", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m training.synthetic", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--out", required=True, type=Path, help="output folder (created if absent)")
-    parser.add_argument("--clients", required=True, type=_positive_int, help="application_train rows")
+    parser.add_argument(
+        "--clients", required=True, type=_positive_int, help="application_train rows"
+    )
     parser.add_argument("--seed", type=_seed, default=42, help="random seed (default 42)")
     args = parser.parse_args(argv)
     try:

@@ -15,6 +15,7 @@ from training.schema import TABLES
 from training.synthetic_columns import (
     bernoulli,
     blank_out,
+    draw_levels,
     draw_marginal,
     gaussian_uniform,
     logistic,
@@ -23,15 +24,16 @@ from training.synthetic_columns import (
     value_at,
     with_missing,
 )
-from training.synthetic_profile import QUANTILES
+from training.synthetic_profile import CATEGORY_SHARES, QUANTILES
 
 TABLE = "application_train"
+OCCUPATION_GAP_EMPLOYED = 0.157
 PENSION_DAYS = 365243  # the real files' placeholder for "not employed" (pensioners, unemployed)
 
 # Log-odds of default: intercept tuned so that about 8% of clients default.
-RISK_INTERCEPT = -3.17
+RISK_INTERCEPT = -2.90
 RISK_WEIGHTS = {"ext1": 0.50, "ext2": 0.55, "ext3": 0.65, "age": 0.3, "behaviour": 0.75}
-HIDDEN_NOISE = 0.55
+HIDDEN_NOISE = 0.4
 EDUCATION_RISK = {
     "Academic degree": -0.8,
     "Higher education": -0.45,
@@ -86,10 +88,11 @@ def _employment(rng, cols, latent, n):
     """Age, income type and DAYS_EMPLOYED (365243 for pensioners and the unemployed)."""
     days_birth = np.round(quantile_draw(QUANTILES[TABLE]["DAYS_BIRTH"], 1 - latent["age_u"]))
     age_years = -days_birth / 365.25
-    pensioner = bernoulli(rng, 0.01 + 0.94 * logistic((age_years - 57.5) / 1.6))
-    income_type = cols["NAME_INCOME_TYPE"].copy()
-    income_type[pensioner] = "Pensioner"
-    income_type[~pensioner & (income_type == "Pensioner")] = "Working"
+    pensioner = bernoulli(rng, 0.02 + 0.95 * logistic((age_years - 57) / 1.6))
+    working = {
+        k: v for k, v in CATEGORY_SHARES[TABLE]["NAME_INCOME_TYPE"].items() if k != "Pensioner"
+    }
+    income_type = np.where(pensioner, "Pensioner", draw_levels(rng, working, n)).astype(object)
     not_employed = np.isin(income_type, ["Pensioner", "Unemployed"])
     years = np.minimum(rng.lognormal(np.log(4.5), 0.95, n), np.maximum(age_years - 18.5, 0.1))
     days_employed = np.where(not_employed, PENSION_DAYS, -np.round(years * 365.25))
@@ -97,14 +100,14 @@ def _employment(rng, cols, latent, n):
     cols["NAME_INCOME_TYPE"] = income_type
     cols["DAYS_EMPLOYED"] = days_employed
     cols["FLAG_EMP_PHONE"] = np.where(not_employed, 0, 1)
+    employers = {k: v for k, v in CATEGORY_SHARES[TABLE]["ORGANIZATION_TYPE"].items() if k != "XNA"}
     cols["ORGANIZATION_TYPE"] = np.where(
-        not_employed,
-        "XNA",
-        np.where(
-            cols["ORGANIZATION_TYPE"] == "XNA", "Business Entity Type 3", cols["ORGANIZATION_TYPE"]
-        ),
+        not_employed, "XNA", draw_levels(rng, employers, n)
     ).astype(object)
-    cols["OCCUPATION_TYPE"] = blank_out(cols["OCCUPATION_TYPE"], not_employed)
+    # the real share of missing occupations (31%) includes every pensioner
+    occupation_gap = not_employed | (rng.random(n) < OCCUPATION_GAP_EMPLOYED)
+    occupation = draw_marginal(rng, TABLE, "OCCUPATION_TYPE", n)
+    cols["OCCUPATION_TYPE"] = blank_out(occupation, occupation_gap)
     for name in ("DAYS_REGISTRATION", "DAYS_ID_PUBLISH", "DAYS_LAST_PHONE_CHANGE"):
         cols[name] = np.maximum(cols[name], days_birth + 16 * 365)
     return np.where(not_employed, 10.0, years)
@@ -114,7 +117,8 @@ def _amounts(rng, cols, n):
     """Income, goods price, credit and annuity that hang together like real loans."""
     shared = rng.standard_normal(n)
     u_income = gaussian_uniform(0.45 * shared + 0.893 * rng.standard_normal(n))
-    u_goods = gaussian_uniform(0.45 * shared + 0.893 * rng.standard_normal(n))
+    z_goods = 0.45 * shared + 0.893 * rng.standard_normal(n)
+    u_goods = gaussian_uniform(z_goods)
     income = quantile_draw(QUANTILES[TABLE]["AMT_INCOME_TOTAL"], u_income)
     income = np.maximum(np.round(income / 2250) * 2250, 25650.0)
     goods = np.maximum(
@@ -122,9 +126,13 @@ def _amounts(rng, cols, n):
     )
     loading = np.where(rng.random(n) < 0.3, 1.0, rng.uniform(1.02, 1.25, n))
     credit = np.round(goods * loading * 2) / 2
-    term_months = rng.choice([6, 9, 10, 12, 15, 18, 20, 24, 30, 36], size=n) * 1.0
-    term_months *= rng.uniform(0.55, 1.1, n)  # real credit / annuity ratio: 8 to 40
-    annuity = np.round(credit / np.clip(term_months, 8.0, 40.0) * 2) / 2
+    # the real AMT_CREDIT / AMT_ANNUITY: 8 to 40, quartiles 16.3, 20, 26.9
+    # larger loans run longer (higher credit / annuity ratio), as in the real file
+    u_ratio = gaussian_uniform(0.6 * z_goods + 0.8 * rng.standard_normal(n))
+    ratio = np.interp(
+        u_ratio, [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1], [8.3, 11.5, 16.3, 20, 26.9, 32, 39.6]
+    )
+    annuity = np.round(credit / ratio * 2) / 2
     revolving = cols["NAME_CONTRACT_TYPE"] == "Revolving loans"
     credit = np.where(revolving, np.round(goods / 22500) * 22500, credit)
     annuity = np.where(revolving, np.round(credit * 0.05 * 2) / 2, annuity)
@@ -179,7 +187,8 @@ def _household(rng, cols, n):
     cols["OWN_CAR_AGE"] = blank_out(draw_marginal(rng, TABLE, "OWN_CAR_AGE", n), no_car)
     circle_gap = rng.random(n) < 0.004
     obs = draw_marginal(rng, TABLE, "OBS_30_CNT_SOCIAL_CIRCLE", n)
-    defaults = np.minimum(draw_marginal(rng, TABLE, "DEF_30_CNT_SOCIAL_CIRCLE", n), obs)
+    # about a quarter of clients with observed acquaintances have one or more who defaulted
+    defaults = np.where(rng.random(n) < 0.25, np.minimum(rng.geometric(0.75, n), obs), 0)
     circle = {
         "OBS_30_CNT_SOCIAL_CIRCLE": obs,
         "DEF_30_CNT_SOCIAL_CIRCLE": defaults,
@@ -206,7 +215,7 @@ def _risk_log_odds(cols, latent, employed_years, burden):
         - w["age"] * latent["age_z"]
         - 0.18 * np.log(employed_years)
         + education
-        + 4.0 * (payment_rate - 0.05)
+        + 4.0 * (payment_rate - 0.055)
         + 0.8 * np.clip(annuity_to_income - 0.18, -0.15, 0.5)
         + 0.12 * (cols["REGION_RATING_CLIENT"] - 2)
         + w["behaviour"] * latent["behaviour"]

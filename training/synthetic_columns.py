@@ -51,6 +51,11 @@ def _discrete_at(shares, u):
     return values[np.minimum(codes, len(values) - 1)]
 
 
+def draw_levels(rng, shares, n):
+    """Draw `n` category levels with the given {level: share}."""
+    return _discrete_at(shares, rng.random(n))
+
+
 def value_at(table, column, u):
     """A numeric column's measured distribution evaluated at uniforms `u` (inverse CDF)."""
     if column in VALUE_SHARES[table]:

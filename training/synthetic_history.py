@@ -24,7 +24,7 @@ from training.synthetic_columns import (
 # installments 44.2, credit card 12.5, and bureau_balance 15.9 per bureau credit.
 HAS_BUREAU, BUREAU_EXTRA = 0.86, 4.6
 HAS_PREVIOUS, PREVIOUS_EXTRA = 0.95, 3.94
-HAS_BUREAU_BALANCE = 0.32
+HAS_BUREAU_BALANCE = 0.415
 DAYS_PER_MONTH = 30.4
 
 
@@ -53,22 +53,28 @@ def make_bureau(rng, clients, first_id):
     cols = _generic(rng, "bureau", n, skip=("SK_ID_CURR", "SK_ID_BUREAU"))
     cols["SK_ID_CURR"] = clients.sk_id_curr[parent]
     cols["SK_ID_BUREAU"] = first_id + np.arange(n, dtype=np.int64)
-    days_credit = -np.round(rng.uniform(2, 2922, n))
+    days_credit = cols["DAYS_CREDIT"]
     active = cols["CREDIT_ACTIVE"] == "Active"
-    duration = np.round(rng.gamma(1.5, 400, n))
+    duration = np.round(rng.lognormal(np.log(500), 1.0, n))
     cols["DAYS_CREDIT"] = days_credit
     cols["DAYS_CREDIT_ENDDATE"] = blank_out(days_credit + duration, rng.random(n) < 0.06)
     ended = np.minimum(days_credit + np.round(duration * rng.uniform(0.5, 1.0, n)), -1)
-    cols["DAYS_ENDDATE_FACT"] = blank_out(ended, active)
+    # the real sample leaves the end date of about a quarter of active credits blank (not all)
+    cols["DAYS_ENDDATE_FACT"] = blank_out(ended, active & (rng.random(n) < 0.23))
     cols["DAYS_CREDIT_UPDATE"] = np.where(active, -np.round(rng.uniform(0, 40, n)), ended)
     overdue_now = active & bernoulli(rng, logistic(-4.2 + 1.2 * behaviour))
     cols["CREDIT_DAY_OVERDUE"] = np.where(overdue_now, np.round(rng.gamma(1.2, 40, n)) + 1, 0)
     overdue_ever = overdue_now | bernoulli(rng, logistic(-2.4 + 1.0 * behaviour))
     credit_sum = cols["AMT_CREDIT_SUM"]
     cols["AMT_CREDIT_MAX_OVERDUE"] = with_missing(
-        rng, "bureau", "AMT_CREDIT_MAX_OVERDUE", np.where(overdue_ever, np.round(credit_sum * rng.uniform(0.01, 0.2, n), 2), 0.0)
+        rng,
+        "bureau",
+        "AMT_CREDIT_MAX_OVERDUE",
+        np.where(overdue_ever, np.round(credit_sum * rng.uniform(0.01, 0.2, n), 2), 0.0),
     )
-    cols["AMT_CREDIT_SUM_OVERDUE"] = np.where(overdue_now, np.round(credit_sum * rng.uniform(0.01, 0.1, n), 2), 0.0)
+    cols["AMT_CREDIT_SUM_OVERDUE"] = np.where(
+        overdue_now, np.round(credit_sum * rng.uniform(0.01, 0.1, n), 2), 0.0
+    )
     debt = np.where(active, np.round(credit_sum * rng.uniform(0, 1, n), 2), 0.0)
     cols["AMT_CREDIT_SUM_DEBT"] = with_missing(rng, "bureau", "AMT_CREDIT_SUM_DEBT", debt)
     frame = to_frame("bureau", cols)
@@ -79,16 +85,20 @@ def make_bureau(rng, clients, first_id):
 def _bureau_balance(rng, bureau, behaviour):
     """Monthly statuses of part of the bureau credits, from month 0 back to the credit's start."""
     n = len(bureau)
-    months_open = np.clip(np.ceil(-bureau["DAYS_CREDIT"].to_numpy() / DAYS_PER_MONTH), 1, 96).astype(np.int64)
+    months_open = np.clip(
+        np.ceil(-bureau["DAYS_CREDIT"].to_numpy() / DAYS_PER_MONTH), 1, 96
+    ).astype(np.int64)
     counts = np.where(rng.random(n) < HAS_BUREAU_BALANCE, months_open + 1, 0)
     parent, position = expand(counts)
     months = -position
-    closed_since = np.ceil(-np.nan_to_num(bureau["DAYS_ENDDATE_FACT"].to_numpy(), nan=0.0) / DAYS_PER_MONTH)
+    closed_since = np.ceil(
+        -np.nan_to_num(bureau["DAYS_ENDDATE_FACT"].to_numpy(), nan=0.0) / DAYS_PER_MONTH
+    )
     closed = -months < closed_since[parent]
     late = bernoulli(rng, logistic(-4.6 + 1.3 * behaviour[parent]))
     bucket = np.minimum(1 + rng.geometric(0.6, parent.size) - 1, 5)
     status = np.where(late, bucket.astype(str), "0").astype(object)
-    status[rng.random(parent.size) < 0.25] = "X"
+    status[rng.random(parent.size) < 0.48] = "X"  # status unknown
     status[closed] = "C"
     cols = {
         "SK_ID_BUREAU": bureau["SK_ID_BUREAU"].to_numpy()[parent],

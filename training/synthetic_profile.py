@@ -1,8 +1,9 @@
+# ruff: noqa: E501
 """Marginal rates measured on the real Home Credit sample: missing rates, category shares,
 value shares of small integer columns and quantiles of the others.
 
-Summary statistics only (no rows): the synthetic generator samples from them. Regenerate with
-the snippet in docs/DATA.md if the sample changes.
+Summary statistics only (no rows): the synthetic generator samples from them. Written by
+`python -m training.synthetic_measure`; do not edit by hand.
 """
 
 # fmt: off

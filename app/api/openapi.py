@@ -38,7 +38,7 @@ def _column_schema(name: str) -> dict:
 
 
 def _application_schema() -> dict:
-    properties = {"SK_ID_CURR": {"type": "integer", "minimum": 1, "maximum": MAX_CLIENT_ID, "nullable": True}}
+    properties = {"SK_ID_CURR": {**CLIENT_ID, "nullable": True}}
     properties.update({name: _column_schema(name) for name in APPLICATION_COLUMNS})
     return {
         "type": "object",

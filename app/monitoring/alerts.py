@@ -1,4 +1,4 @@
-"""The drift banner: filled into base.html's alerts block on every page a signed-in user sees."""
+"""The drift banner, shown through the dashboard's alert hook on every signed-in page."""
 
 from flask import Flask, current_app, url_for
 from flask_login import current_user
@@ -34,6 +34,8 @@ def drift_alerts() -> list[dict]:
 
 
 def register_alerts(app: Flask) -> None:
-    @app.context_processor
-    def inject_drift_alerts():
-        return {"site_alerts": drift_alerts()}
+    """Plug the banner and a "Monitoring" link into the dashboard's layout hooks."""
+    from app.pages.hooks import register_alert_provider, register_nav_item
+
+    register_alert_provider(app, drift_alerts)
+    register_nav_item(app, "Monitoring", "monitoring.index")

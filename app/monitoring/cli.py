@@ -35,11 +35,11 @@ def run_command(current_file, window, last, top):
 
 
 def _run(current_file, window, last, top):
-    from app.services.model_store import ModelUnavailable, get_model
+    from app.services.model_store import ModelUnavailableError, get_model
 
     try:
         loaded = get_model(current_app)
-    except ModelUnavailable as error:
+    except ModelUnavailableError as error:
         raise DriftInputError(str(error)) from None
     if current_file is not None:
         current = sources.from_file(current_file, loaded.model)

@@ -22,8 +22,7 @@ def index():
         headline=wording.headline(latest) if latest else None,
         prediction_sentence=wording.prediction_sentence(latest) if latest else None,
         column_label=wording.column_label,
-        share_chart=charts.drift_share_chart(history, config["DRIFT_ALERT_SHARE"]) if history else None,
-        probability_chart=charts.mean_probability_chart(history),
+        **charts.history_charts(history, float(config["DRIFT_ALERT_SHARE"])),
         alert_share=config["DRIFT_ALERT_SHARE"],
         when=runs.as_utc(latest.created_at).strftime("%d %B %Y at %H:%M UTC") if latest else None,
     )

@@ -6,6 +6,7 @@ Plain functions shared by the CLI and the tests; they never touch `request`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ HISTORY_TABLES = (
     "credit_card_balance",
 )
 NOT_COMPARED = {"SK_ID_CURR", "TARGET", PREDICTION_COLUMN}
+IMPORTANCE_KEYS = ("mean_abs_contribution", "importance", "value")
 _WINDOW = re.compile(r"^(\d+)([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -78,15 +80,21 @@ def monitored_columns(model, top_n: int) -> list[str]:
 
 
 def column_importance(report: dict, columns: list[str]) -> dict[str, float]:
-    """Importance of each raw column: its own if the report has it, else its group's."""
+    """Importance of each raw column: its own if the report has it, else a share of its group's.
+
+    A group's importance is split evenly between its columns, so a group of 40 housing columns
+    does not crowd out the three external scores.
+    """
     per_feature = _as_mapping(report.get("feature_importance"), "feature")
     per_group = _as_mapping(report.get("global_importance"), "group")
+    groups = {column: _group(column) for column in columns}
+    sizes = Counter(groups.values())
     importance = {}
     for column in columns:
         if column in per_feature:
             importance[column] = per_feature[column]
         elif per_group:
-            importance[column] = per_group.get(_group(column), 0.0)
+            importance[column] = per_group.get(groups[column], 0.0) / sizes[groups[column]]
     return importance
 
 
@@ -100,16 +108,19 @@ def _group(column: str) -> str | None:
 
 
 def _as_mapping(values, key: str) -> dict[str, float]:
-    """{name: importance} from a dict, or from records like [{"group": g, "importance": v}]."""
+    """{name: importance} from a dict, or from records like [{"group": g, "mean_abs_...": v}]."""
     if isinstance(values, dict):
         return {str(k): _number(v) for k, v in values.items()}
     if isinstance(values, list):
-        return {
-            str(r[key]): _number(r.get("importance", r.get("value", r.get("mean_abs", 0.0))))
-            for r in values
-            if isinstance(r, dict) and key in r
-        }
+        return {str(r[key]): _first_number(r) for r in values if isinstance(r, dict) and key in r}
     return {}
+
+
+def _first_number(record: dict) -> float:
+    for name in IMPORTANCE_KEYS:
+        if name in record:
+            return _number(record[name])
+    return 0.0
 
 
 def _number(value) -> float:

@@ -1,6 +1,7 @@
 """HTML error pages in the site layout (the API keeps its JSON errors under /api/)."""
 
 from flask import Flask, current_app, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.pages.forms import FindClientForm
@@ -13,7 +14,15 @@ def render_error(error: HTTPException):
     status = error.code or 500
     template = "errors/404.html" if status == 404 else "errors/error.html"
     form = FindClientForm(formdata=None)
-    return render_template(template, error=error, status=status, form=form), status
+    title, message = error.name, error.description
+    if isinstance(error, CSRFError):
+        title = "The form expired"
+        message = (
+            "For your security, forms stop working after a while or after signing out. "
+            "Go back, reload the page and send the form again."
+        )
+    context = {"error": error, "status": status, "form": form, "title": title, "message": message}
+    return render_template(template, **context), status
 
 
 def _for_pages(error: HTTPException):

@@ -4,6 +4,7 @@ reused through app.api.schemas so a page and the API can never accept different 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.widgets import TextInput
 
 from app.api.errors import APIError
 from app.api.schemas import validate_application
@@ -11,6 +12,7 @@ from app.services.comparison import AGE_BANDS, DAYS_PER_YEAR, INCOME_BANDS, NOT_
 from training.schema import TABLES
 
 NUMBER = "Enter a number, for example 1250.5."
+YES_NO = [("", "Not known"), ("Y", "Yes"), ("N", "No")]
 LEVELS = {name: levels for name, (_, levels) in TABLES["application_test"].items() if levels}
 
 
@@ -18,7 +20,18 @@ def _choices(column: str, blank: str = "Not known") -> list[tuple[str, str]]:
     return [("", blank)] + [(level, level) for level in LEVELS[column]]
 
 
-class FindClientForm(FlaskForm):
+class NumberForm(FlaskForm):
+    """Says 'Enter a number' instead of WTForms' 'Not a valid float value'."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for f in self:
+            if isinstance(f, FloatField | IntegerField) and f.errors:
+                f.errors[:] = [NUMBER if e.startswith("Not a valid") else e for e in f.errors]
+        return valid
+
+
+class FindClientForm(NumberForm):
     """GET search: no state changes, so no CSRF token (and bookmarkable URLs)."""
 
     class Meta:
@@ -56,13 +69,19 @@ class ComparisonForm(FlaskForm):
 
 
 def _amount(label: str) -> FloatField:
-    return FloatField(label, validators=[Optional()], render_kw={"inputmode": "decimal"})
+    # A text box, not type=number: browsers' number inputs reject "1 250,5" silently and
+    # change values on scroll; the server says clearly what is wrong instead.
+    return FloatField(
+        label, validators=[Optional()], widget=TextInput(), render_kw={"inputmode": "decimal"}
+    )
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(NumberForm):
     """The main application fields; anything not here is missing for the model."""
 
-    NAME_CONTRACT_TYPE = SelectField("Contract type", choices=_choices("NAME_CONTRACT_TYPE"))
+    NAME_CONTRACT_TYPE = SelectField(
+        "Contract type", choices=_choices("NAME_CONTRACT_TYPE"), default=""
+    )
     AMT_CREDIT = _amount("Credit amount")
     AMT_ANNUITY = _amount("Annuity (yearly repayment)")
     AMT_GOODS_PRICE = _amount("Price of the goods")
@@ -70,19 +89,17 @@ class ApplicationForm(FlaskForm):
     age_years = IntegerField(
         "Age in years", validators=[Optional()], render_kw={"inputmode": "numeric"}
     )
-    employment_years = FloatField(
-        "Years in current employment", validators=[Optional()], render_kw={"inputmode": "decimal"}
-    )
+    employment_years = _amount("Years in current employment")
     not_employed = BooleanField("Not in employment (pensioner or unemployed)")
     CNT_CHILDREN = IntegerField("Number of children", validators=[Optional()])
-    NAME_INCOME_TYPE = SelectField("Income type", choices=_choices("NAME_INCOME_TYPE"))
-    NAME_EDUCATION_TYPE = SelectField("Education", choices=_choices("NAME_EDUCATION_TYPE"))
-    OCCUPATION_TYPE = SelectField("Occupation", choices=_choices("OCCUPATION_TYPE"))
-    NAME_HOUSING_TYPE = SelectField("Housing", choices=_choices("NAME_HOUSING_TYPE"))
-    FLAG_OWN_CAR = SelectField("Owns a car", choices=[("", "Not known"), ("Y", "Yes"), ("N", "No")])
-    FLAG_OWN_REALTY = SelectField(
-        "Owns real estate", choices=[("", "Not known"), ("Y", "Yes"), ("N", "No")]
+    NAME_INCOME_TYPE = SelectField("Income type", choices=_choices("NAME_INCOME_TYPE"), default="")
+    NAME_EDUCATION_TYPE = SelectField(
+        "Education", choices=_choices("NAME_EDUCATION_TYPE"), default=""
     )
+    OCCUPATION_TYPE = SelectField("Occupation", choices=_choices("OCCUPATION_TYPE"), default="")
+    NAME_HOUSING_TYPE = SelectField("Housing", choices=_choices("NAME_HOUSING_TYPE"), default="")
+    FLAG_OWN_CAR = SelectField("Owns a car", choices=YES_NO, default="")
+    FLAG_OWN_REALTY = SelectField("Owns real estate", choices=YES_NO, default="")
     EXT_SOURCE_1 = _amount("External score 1 (0 to 1)")
     EXT_SOURCE_2 = _amount("External score 2 (0 to 1)")
     EXT_SOURCE_3 = _amount("External score 3 (0 to 1)")
@@ -109,7 +126,6 @@ class ApplicationForm(FlaskForm):
     def validate_application(self) -> bool:
         """WTForms type checks, then the API's rules field by field (so all errors show at once)."""
         if not self.validate():
-            self._friendly_type_errors()
             return False
         application = self.fields_to_application()
         by_column = {self.COLUMN_OF.get(name, name): name for name in self._fields}
@@ -126,11 +142,6 @@ class ApplicationForm(FlaskForm):
                 ok = False
         self.application = {k: v for k, v in application.items() if v is not None}
         return ok
-
-    def _friendly_type_errors(self) -> None:
-        for f in self:
-            if isinstance(f, FloatField | IntegerField) and f.errors:
-                f.errors[:] = [NUMBER if "valid" in e else e for e in f.errors]
 
     @classmethod
     def data_from_application(cls, application: dict) -> dict:

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from app.pages import presenters
 from app.pages.forms import ApplicationForm, ComparisonForm, FindClientForm, NewApplicationForm
@@ -10,7 +11,12 @@ from app.services.clients import get_client, scoring_input
 from app.services.prediction_log import LogUnavailableError
 
 bp = Blueprint("pages", __name__)
-COMPARISON_DEFAULTS = {"variable": "AMT_CREDIT", "x": "AMT_INCOME_TOTAL", "y": "AMT_CREDIT"}
+COMPARISON_DEFAULTS = {
+    "variable": "AMT_CREDIT",
+    "x": "AMT_INCOME_TOTAL",
+    "y": "AMT_CREDIT",
+    **dict.fromkeys(("age_band", "income_band", "contract_type", "education"), ""),
+}
 
 
 @bp.before_request
@@ -60,7 +66,7 @@ def find_client():
 def client_page(client_id: int):
     client = _client_or_404(client_id)
     score = scoring.score_client(client_id, "page", _actor(), g.get("request_id"))
-    form = ComparisonForm(request.args, data=COMPARISON_DEFAULTS)
+    form = ComparisonForm(MultiDict({**COMPARISON_DEFAULTS, **request.args.to_dict()}))
     if not form.validate():
         form.process(data=COMPARISON_DEFAULTS)  # show the defaults, and say why
         flash("Unknown comparison choice; the default comparison is shown instead.", "warning")

@@ -7,6 +7,7 @@ shape or label, so colour never carries meaning alone.
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import altair as alt
 
@@ -52,24 +53,43 @@ def _config(chart: alt.TopLevelMixin, height: int = 220, validate: bool = False)
     return chart.to_dict(validate=validate)
 
 
+def with_data(template: dict, datasets: dict[str, list]) -> dict:
+    """A cached chart template with this request's data as named datasets (no Altair work)."""
+    return {**template, "datasets": datasets}
+
+
 def percent(value: float, digits: int = 1) -> str:
     return f"{100 * value:.{digits}f}%"
 
 
 def gauge_chart(probability: float, threshold: float, chart_id: str = "gauge") -> Chart:
     """Bullet chart: 0–100% risk scale, the two decision zones, the threshold and the client."""
-    zones = alt.Data(
-        values=[
+    datasets = {
+        "zones": [
             {"zone": "Accepted zone", "start": 0, "end": 100 * threshold},
             {"zone": "Refused zone", "start": 100 * threshold, "end": 100},
-        ]
-    )
-    marks = alt.Data(
-        values=[
+        ],
+        "marks": [
             {"what": "Refusal threshold", "value": round(100 * threshold, 1)},
             {"what": "This client", "value": round(100 * probability, 1)},
-        ]
+        ],
+    }
+    spec = with_data(_gauge_template(), datasets)
+    summary = (
+        f"The client's probability of default is {percent(probability)}; "
+        f"the refusal threshold is {percent(threshold)}."
     )
+    table = Table(
+        "Client's risk and the refusal threshold",
+        ["Measure", "Probability of default"],
+        [["This client", percent(probability)], ["Refusal threshold", percent(threshold)]],
+    )
+    return Chart(chart_id, "Risk compared with the threshold", summary, spec, table)
+
+
+@lru_cache(maxsize=1)
+def _gauge_template() -> dict:
+    zones, marks = alt.Data(name="zones"), alt.Data(name="marks")
     x = alt.X("start:Q", scale=alt.Scale(domain=[0, 100]), title="Probability of default (%)")
     band = (
         alt.Chart(zones)
@@ -111,26 +131,30 @@ def gauge_chart(probability: float, threshold: float, chart_id: str = "gauge") -
         .encode(x="value:Q", text=alt.Text("label:N"))
         .transform_calculate(label="datum.what + ' ' + format(datum.value, '.1f') + '%'")
     )
-    spec = _config(alt.layer(band, rule, client, labels), height=110)
-    summary = (
-        f"The client's probability of default is {percent(probability)}; "
-        f"the refusal threshold is {percent(threshold)}."
-    )
-    table = Table(
-        "Client's risk and the refusal threshold",
-        ["Measure", "Probability of default"],
-        [["This client", percent(probability)], ["Refusal threshold", percent(threshold)]],
-    )
-    return Chart(chart_id, "Risk compared with the threshold", summary, spec, table)
+    return _config(alt.layer(band, rule, client, labels), height=110)
 
 
 def histogram_chart(
     bins: list[dict], client_value: float | None, label: str, summary: str, chart_id: str
 ) -> Chart:
     """Distribution (pre-binned: start, end, count) with the client marked by shape and label."""
+    datasets = {"bins": bins}
+    if client_value is not None:
+        datasets["client"] = [{"value": client_value, "what": "This client"}]
+    spec = with_data(_histogram_template(label, client_value is not None), datasets)
+    table = Table(
+        f"Clients per range of {label.lower()}",
+        [label, "Number of clients"],
+        [[b["range"], f"{b['count']:,}"] for b in bins],
+    )
+    return Chart(chart_id, f"Distribution of {label.lower()}", summary, spec, table)
+
+
+@lru_cache(maxsize=64)
+def _histogram_template(label: str, with_client: bool) -> dict:
     hover = alt.selection_point(on="pointerover", fields=["start"], empty=False)
     bars = (
-        alt.Chart(alt.Data(values=bins))
+        alt.Chart(alt.Data(name="bins"))
         .mark_bar(stroke="#fff", strokeWidth=1)
         .encode(
             x=alt.X("start:Q", bin="binned", title=label),
@@ -144,23 +168,13 @@ def histogram_chart(
         )
         .add_params(hover)
     )
-    layers = [bars]
-    if client_value is not None:
-        layers += _client_marker_x(client_value, label)
-    table = Table(
-        f"Clients per range of {label.lower()}",
-        [label, "Number of clients"],
-        [[b["range"], f"{b['count']:,}"] for b in bins],
-    )
-    return Chart(
-        chart_id, f"Distribution of {label.lower()}", summary, _config(alt.layer(*layers)), table
-    )
+    layers = [bars, *(_client_marker_x(label) if with_client else [])]
+    return _config(alt.layer(*layers))
 
 
-def _client_marker_x(value: float, label: str) -> list:
+def _client_marker_x(label: str) -> list:
     """A vertical rule, a diamond and the words 'This client' at the client's value."""
-    marker = alt.Data(values=[{"value": value, "what": "This client"}])
-    base = alt.Chart(marker).encode(
+    base = alt.Chart(alt.Data(name="client")).encode(
         x="value:Q",
         tooltip=[
             alt.Tooltip("what:N", title=" "),
@@ -187,10 +201,19 @@ def scatter_chart(
     chart_id: str = "scatter",
 ) -> Chart:
     """Two variables for a population sample (hollow circles) and the client (filled diamond)."""
-    x_label, y_label = labels
+    datasets = {"points": points}
+    if client is not None:
+        datasets["client"] = [{**client, "what": "This client"}]
+    spec = with_data(_scatter_template(*labels, client is not None), datasets)
+    title = f"{labels[1]} against {labels[0].lower()}"
+    return Chart(chart_id, title, summary, spec, table)
+
+
+@lru_cache(maxsize=256)
+def _scatter_template(x_label: str, y_label: str, with_client: bool) -> dict:
     zoom = alt.selection_interval(bind="scales")
     population = (
-        alt.Chart(alt.Data(values=points))
+        alt.Chart(alt.Data(name="points"))
         .mark_point(shape="circle", size=30, color=NAVY, strokeWidth=1)
         .encode(
             x=alt.X("x:Q", title=x_label, scale=alt.Scale(zero=False)),
@@ -203,8 +226,8 @@ def scatter_chart(
         .add_params(zoom)
     )
     layers = [population]
-    if client is not None:
-        mark = alt.Chart(alt.Data(values=[{**client, "what": "This client"}])).encode(
+    if with_client:
+        mark = alt.Chart(alt.Data(name="client")).encode(
             x="x:Q",
             y="y:Q",
             tooltip=[
@@ -219,8 +242,7 @@ def scatter_chart(
                 align="left", dx=10, dy=-10, fontWeight="bold", color=RED, text="This client"
             ),
         ]
-    title = f"{y_label} against {x_label.lower()}"
-    return Chart(chart_id, title, summary, _config(alt.layer(*layers), height=300), table)
+    return _config(alt.layer(*layers), height=300)
 
 
 def bar_chart(
@@ -228,7 +250,7 @@ def bar_chart(
 ) -> Chart:
     """Horizontal bars (label, value) sorted by value; used for global importance."""
     chart = (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.Data(name="bars"))
         .mark_bar(color=NAVY)
         .encode(
             y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
@@ -239,7 +261,8 @@ def bar_chart(
             ],
         )
     )
-    return Chart(chart_id, title, summary, _config(chart, height=max(120, 26 * len(rows))), table)
+    spec = with_data(_config(chart, height=max(120, 26 * len(rows))), {"bars": rows})
+    return Chart(chart_id, title, summary, spec, table)
 
 
 def line_chart(
@@ -254,7 +277,7 @@ def line_chart(
     """A line with point symbols (x, y); optional vertical marker (x, label) and y=x diagonal."""
     title, summary = text
     nearest = alt.selection_point(on="pointerover", nearest=True, fields=["x"], empty=False)
-    base = alt.Chart(alt.Data(values=points)).encode(
+    base = alt.Chart(alt.Data(name="points")).encode(
         x=alt.X("x:Q", title=axis_titles[0]), y=alt.Y("y:Q", title=axis_titles[1])
     )
     layers = [
@@ -269,22 +292,22 @@ def line_chart(
         )
         .add_params(nearest),
     ]
+    datasets = {"points": points}
     if diagonal:
-        ends = alt.Data(
-            values=[
-                {"x": 0, "y": 0},
-                {"x": 1, "y": 1},
-            ]
-        )
+        datasets["diagonal"] = [{"x": 0, "y": 0}, {"x": 1, "y": 1}]
         layers.append(
-            alt.Chart(ends).mark_line(color=GREY, strokeDash=[6, 4]).encode(x="x:Q", y="y:Q")
+            alt.Chart(alt.Data(name="diagonal"))
+            .mark_line(color=GREY, strokeDash=[6, 4])
+            .encode(x="x:Q", y="y:Q")
         )
     if marker is not None:
-        mark = alt.Chart(alt.Data(values=[marker])).encode(x="x:Q")
+        datasets["marker"] = [marker]
+        mark = alt.Chart(alt.Data(name="marker")).encode(x="x:Q")
         layers += [
             mark.mark_rule(color=RED, strokeWidth=3, strokeDash=[4, 2]),
             mark.mark_text(align="left", dx=6, y=8, fontWeight="bold", color=RED).encode(
                 text="label:N"
             ),
         ]
-    return Chart(chart_id, title, summary, _config(alt.layer(*layers), height=260), table)
+    spec = with_data(_config(alt.layer(*layers), height=260), datasets)
+    return Chart(chart_id, title, summary, spec, table)

@@ -1,7 +1,9 @@
 """Loads the registered CreditRiskModel once per process and keeps it (or why it failed)."""
 
 import contextlib
+import json
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -51,6 +53,23 @@ def _registry_version(uri: str) -> str | None:
     return version or None
 
 
+def _exported_version(uri: str) -> str | None:
+    """Registry version that `flask model export` recorded beside a model shipped on disk."""
+    record = os.path.join(uri, "registered_model.json")
+    if not os.path.isfile(record):
+        return None
+    with open(record, encoding="utf-8") as handle:
+        return json.load(handle).get("version")
+
+
+def _single_threaded(model) -> None:
+    """One thread per prediction: a single row gains nothing from a thread pool, and gunicorn
+    already runs one worker per core, so more threads would only fight over the cores."""
+    classifier = getattr(getattr(model, "pipeline", None), "steps", [(None, None)])[-1][1]
+    if classifier is not None and "n_jobs" in classifier.get_params():
+        classifier.set_params(n_jobs=1)
+
+
 def _load(uri: str, tracking_uri: str | None) -> LoadedModel:
     import mlflow
 
@@ -58,7 +77,9 @@ def _load(uri: str, tracking_uri: str | None) -> LoadedModel:
         mlflow.set_tracking_uri(tracking_uri)
     pyfunc = mlflow.pyfunc.load_model(uri)
     model = pyfunc.unwrap_python_model()
-    version = _registry_version(uri) or str(getattr(model, "version", None) or "local")
+    _single_threaded(model)
+    version = _registry_version(uri) or _exported_version(uri)
+    version = version or str(getattr(model, "version", None) or "local")
     name = getattr(model, "model_name", None) or "credit-default-risk"
     return LoadedModel(model=model, name=name, version=version, uri=uri)
 
@@ -66,24 +87,25 @@ def _load(uri: str, tracking_uri: str | None) -> LoadedModel:
 def get_model(app: Flask | None = None) -> LoadedModel:
     """The process's model for MODEL_URI; raises ModelUnavailableError saying why."""
     config = (app or current_app).config
-    uri = config["MODEL_URI"]
-    if uri in _loaded:
-        return _loaded[uri]
+    uri, tracking_uri = config["MODEL_URI"], config.get("MLFLOW_TRACKING_URI")
+    key = (uri, tracking_uri)  # the same models:/ URI means another model in another store
+    if key in _loaded:
+        return _loaded[key]
     with _lock:
-        if uri in _loaded:
-            return _loaded[uri]
-        failed = _failures.get(uri)
+        if key in _loaded:
+            return _loaded[key]
+        failed = _failures.get(key)
         if failed and time.monotonic() - failed[0] < RETRY_AFTER_S:
             raise ModelUnavailableError(failed[1])
         try:
-            _loaded[uri] = _load(uri, config.get("MLFLOW_TRACKING_URI"))
+            _loaded[key] = _load(uri, tracking_uri)
         except Exception as error:  # mlflow raises many types; all mean "no model"
             reason = f"No model could be loaded from {uri!r}: {error}. {TRAIN_HINT}"
-            _failures[uri] = (time.monotonic(), reason)
+            _failures[key] = (time.monotonic(), reason)
             log.warning(reason)
             raise ModelUnavailableError(reason) from None
-        _failures.pop(uri, None)
-        return _loaded[uri]
+        _failures.pop(key, None)
+        return _loaded[key]
 
 
 def preload(app: Flask) -> None:
@@ -92,11 +114,8 @@ def preload(app: Flask) -> None:
         get_model(app)
 
 
-def forget(uri: str | None = None) -> None:
-    """Drop cached models/failures (tests that swap MODEL_URI)."""
+def forget() -> None:
+    """Drop cached models and failures (tests that break the model on purpose)."""
     with _lock:
-        for cache in (_loaded, _failures):
-            if uri is None:
-                cache.clear()
-            else:
-                cache.pop(uri, None)
+        _loaded.clear()
+        _failures.clear()

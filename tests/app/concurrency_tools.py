@@ -12,14 +12,16 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_server(database_path: Path, model_uri: str, port: int, workers: int = 2):
-    """gunicorn "app:create_app()" as in production; returns the process once /api/health is 200."""
+def start_server(database_path: Path, model_settings: dict, port: int, workers: int = 2):
+    """gunicorn "app:create_app()" as in production; returns the process once healthy."""
     env = dict(
         os.environ,
         DATABASE_URL=f"sqlite:///{database_path}",
-        MODEL_URI=model_uri,
+        **{name: value for name, value in model_settings.items() if value},
         APP_ENV="development",
         SECRET_KEY="concurrency-test",
+        MODEL_PRELOAD="1",
+        RATELIMIT_ENABLED="0",  # measuring the service, not the per-address rate limit
     )
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     command = [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]

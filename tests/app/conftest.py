@@ -7,7 +7,6 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.config import TestConfig
-from app.services import model_store
 
 
 @pytest.fixture
@@ -17,8 +16,7 @@ def app_without_model(tmp_path, app_database_template):
     shutil.copy(app_database_template, path)
     missing = str(tmp_path / "no-model-here")
     settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "MODEL_URI": missing}
-    yield create_app(type("NoModelConfig", (TestConfig,), settings))
-    model_store.forget(missing)
+    return create_app(type("NoModelConfig", (TestConfig,), settings))
 
 
 @pytest.fixture
@@ -47,14 +45,16 @@ def _as_postgres(*command: str, **kwargs):
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory):
+def postgres_url():
     """A real PostgreSQL server for the session: TEST_DATABASE_URL if set (CI), else a local one.
 
-    The local server is initdb'd into a temporary folder, listens on a free port of 127.0.0.1
-    only, and is stopped when the session ends.
+    The local server is initdb'd into a fresh folder under /tmp (which the postgres user can
+    reach), listens on a free port of 127.0.0.1 only, and is stopped and removed at the end.
     """
     import os
     import shutil
+    import tempfile
+    from pathlib import Path
 
     from tests.app.helpers import free_port
 
@@ -63,23 +63,21 @@ def postgres_url(tmp_path_factory):
         return
     if not os.path.exists(f"{PG_BIN}/initdb"):
         pytest.skip(f"PostgreSQL binaries not found in {PG_BIN} (run .ci/install-system-deps)")
-    root = tmp_path_factory.mktemp("postgres")
+    root = Path(tempfile.mkdtemp(prefix="credit-pg-"))
     data, sockets = root / "data", root / "run"
     sockets.mkdir()
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
         shutil.chown(sockets, "postgres")
-        os.chmod(root.parent, 0o755)
     _as_postgres(f"{PG_BIN}/initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync")
     port = free_port()
     options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
-    _as_postgres(
-        f"{PG_BIN}/pg_ctl", "-D", str(data), "-o", options, "-w", "-l", str(root / "log"), "start"
-    )
+    pg_ctl = [f"{PG_BIN}/pg_ctl", "-D", str(data)]
+    _as_postgres(*pg_ctl, "-o", options, "-w", "-l", str(root / "log"), "start")
     try:
-        _as_postgres(
-            f"{PG_BIN}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "credit"
-        )
+        address = ["-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
+        _as_postgres(f"{PG_BIN}/createdb", *address, "credit")
         yield f"postgresql://postgres@127.0.0.1:{port}/credit"
     finally:
-        _as_postgres(f"{PG_BIN}/pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
+        _as_postgres(*pg_ctl, "-m", "fast", "-w", "stop")
+        shutil.rmtree(root, ignore_errors=True)

@@ -21,7 +21,7 @@ def known_client_id(db):
         .where(Client.is_training.is_(False))
         .order_by(Client.sk_id_curr)
     )
-    return db.session.scalars(query).first()
+    return db.session.scalars(query.order_by(Client.sk_id_curr)).first()
 
 
 def predict(client, headers, body):
@@ -91,30 +91,35 @@ def test_same_input_same_score_from_single_and_batch(client, headers):
     assert batch["predictions"][0]["reasons"] == single["reasons"]
 
 
+def one(**changes):
+    """A /api/predict body with GOOD_APPLICATION changed."""
+    return {"application": dict(GOOD_APPLICATION, **changes)}
+
+
 @pytest.mark.parametrize(
     ("body", "code", "field"),
     [
-        ({"application": dict(GOOD_APPLICATION, SALARY=1)}, "unknown_field", "SALARY"),
+        (one(SALARY=1), "unknown_field", "SALARY"),
         ({"applications": [GOOD_APPLICATION, {"FOO": 1}]}, "unknown_field", "FOO"),
         ({"client": 1}, "unknown_field", "client"),
         (
-            {"application": dict(GOOD_APPLICATION, AMT_INCOME_TOTAL=-5)},
+            one(AMT_INCOME_TOTAL=-5),
             "invalid_value",
             "AMT_INCOME_TOTAL",
         ),
-        ({"application": dict(GOOD_APPLICATION, DAYS_BIRTH=-1000)}, "invalid_value", "DAYS_BIRTH"),
+        (one(DAYS_BIRTH=-1000), "invalid_value", "DAYS_BIRTH"),
         (
-            {"application": dict(GOOD_APPLICATION, DAYS_REGISTRATION=5)},
+            one(DAYS_REGISTRATION=5),
             "invalid_value",
             "DAYS_REGISTRATION",
         ),
         (
-            {"application": dict(GOOD_APPLICATION, NAME_HOUSING_TYPE="Castle")},
+            one(NAME_HOUSING_TYPE="Castle"),
             "invalid_value",
             "NAME_HOUSING_TYPE",
         ),
-        ({"application": dict(GOOD_APPLICATION, EXT_SOURCE_3=7)}, "invalid_value", "EXT_SOURCE_3"),
-        ({"application": dict(GOOD_APPLICATION, AMT_CREDIT="1000")}, "invalid_value", "AMT_CREDIT"),
+        (one(EXT_SOURCE_3=7), "invalid_value", "EXT_SOURCE_3"),
+        (one(AMT_CREDIT="1000"), "invalid_value", "AMT_CREDIT"),
         ({"application": [1, 2]}, "invalid_type", "application"),
         ({"client_id": "100002"}, "invalid_value", "client_id"),
         ({"client_ids": []}, "invalid_type", "client_ids"),

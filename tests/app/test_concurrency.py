@@ -10,42 +10,32 @@ from tests.app.helpers import free_port
 
 CLIENTS = 50
 DURATION_S = 5.0  # the 20 s run is in benchmarks/bench_api.py
+ADD_KEY = "INSERT INTO api_keys (name, key_hash, created_at) VALUES ('load', :hash, :now)"
+CLIENT_IDS = 'SELECT "SK_ID_CURR" FROM clients LIMIT 200'
+API_ROWS = "SELECT id FROM predictions WHERE source = 'api'"
 
 
 @pytest.mark.slow
-def test_fifty_concurrent_clients_lose_nothing(tmp_path, app_database_template, app_model_uri):
+def test_fifty_concurrent_clients_lose_nothing(tmp_path, app_database_template, app_model_settings):
     from app.auth.api_keys import hash_key
 
     database_path = tmp_path / "app.db"
     shutil.copy(app_database_template, database_path)
     engine = sa.create_engine(f"sqlite:///{database_path}")
     with engine.begin() as connection:
-        connection.execute(
-            sa.text(
-                "INSERT INTO api_keys (name, key_hash, created_at) VALUES ('load', :h, '2026-01-01')"
-            ),
-            {"h": hash_key("load-test-key")},
-        )
-        client_ids = (
-            connection.execute(sa.text('SELECT "SK_ID_CURR" FROM clients LIMIT 200'))
-            .scalars()
-            .all()
-        )
+        connection.execute(sa.text(ADD_KEY), {"hash": hash_key("load-key"), "now": "2026-01-01"})
+        client_ids = connection.execute(sa.text(CLIENT_IDS)).scalars().all()
     port = free_port()
-    server = start_server(database_path, app_model_uri, port)
+    server = start_server(database_path, app_model_settings, port)
     try:
         url = f"http://127.0.0.1:{port}/api/predict"
-        successes, failures = hammer(url, "load-test-key", client_ids, DURATION_S, CLIENTS)
+        successes, failures = hammer(url, "load-key", client_ids, DURATION_S, CLIENTS)
     finally:
         server.terminate()
         server.wait(timeout=30)
     assert failures == []
     assert len(successes) > CLIENTS
     with engine.connect() as connection:
-        logged = (
-            connection.execute(sa.text("SELECT id FROM predictions WHERE source = 'api'"))
-            .scalars()
-            .all()
-        )
-    assert sorted(logged) == sorted(successes)
+        logged = connection.execute(sa.text(API_ROWS)).scalars().all()
     engine.dispose()
+    assert sorted(logged) == sorted(successes)

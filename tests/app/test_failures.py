@@ -35,9 +35,9 @@ def test_no_model_predict_is_503_and_logs_nothing(app_without_model):
         assert db.session.scalar(sa.select(sa.func.count(Prediction.id))) == 0
 
 
-def test_database_down_is_503_on_health_and_predict(tmp_path, app_model_uri):
+def test_database_down_is_503_on_health_and_predict(tmp_path, app_model_settings):
     unreachable = tmp_path / "no-such-dir" / "app.db"
-    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{unreachable}", "MODEL_URI": app_model_uri}
+    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{unreachable}", **app_model_settings}
     app = create_app(type("DownConfig", (TestConfig,), settings))
     client = app.test_client()
     health = client.get("/api/health")

@@ -28,14 +28,14 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def pg_app(postgres_url, monkeypatch_module, app_model_uri, demo_data_dir):
+def pg_app(postgres_url, monkeypatch_module, app_model_settings, demo_data_dir):
     """The app on PostgreSQL (DATABASE_URL as Heroku gives it), migrated and loaded once."""
     monkeypatch_module.setenv(
         "DATABASE_URL", postgres_url.replace("postgresql://", "postgres://", 1)
     )
     from app.config import database_url
 
-    settings = {"SQLALCHEMY_DATABASE_URI": database_url("unused"), "MODEL_URI": app_model_uri}
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url("unused"), **app_model_settings}
     app = create_app(type("PostgresConfig", (TestConfig,), settings))
     with app.app_context():
         flask_migrate.upgrade()

@@ -1,0 +1,91 @@
+"""A live dashboard (werkzeug in a thread) and a real headless Chromium driven by Playwright."""
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.pages.conftest import ADVISOR, PASSWORD, make_app
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, pages_database, model_source):
+    """The app on a free port of 127.0.0.1 for the whole session; yields its base URL."""
+    path = tmp_path_factory.mktemp("live") / "app.db"
+    shutil.copy(pages_database, path)
+    app = make_app(path, model_source, MODEL_PRELOAD=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (run .ci/install-system-deps)")
+    if not AXE.exists():
+        pytest.skip(f"{AXE} missing: run `npm ci` (package.json lists axe-core)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def sign_in(page, base_url: str) -> None:
+    page.goto(f"{base_url}/auth/sign-in")
+    page.fill("#username", ADVISOR)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+
+
+@pytest.fixture(scope="session")
+def demo_ids_live(live_server, pages_database, model_source):
+    """An accepted and a refused stored client (scored once, without logging)."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Client
+    from app.services import scoring
+
+    app = make_app(pages_database, model_source)
+    with app.app_context():
+        ids = list(
+            db.session.scalars(
+                sa.select(Client.sk_id_curr).where(Client.is_training.is_(False)).limit(200)
+            )
+        )
+        scores = scoring.score_applications([scoring.stored_application(i) for i in ids])
+        db.session.remove()
+    return {
+        "accepted": next(s.client_id for s in scores if s.decision == "accepted"),
+        "refused": next(s.client_id for s in scores if s.decision == "refused"),
+    }

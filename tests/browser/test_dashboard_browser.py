@@ -1,0 +1,143 @@
+"""The dashboard in real Chromium: keyboard-only journey, rendered charts, axe-core, reflow."""
+
+import json
+
+import pytest
+
+from tests.browser.conftest import AXE, sign_in
+from tests.pages.conftest import ADVISOR, PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def press_text(page, text: str) -> None:
+    """Type by pressing one key per character (keyboard only, as a person would)."""
+    for character in text:
+        page.keyboard.press(character)
+
+
+def tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element matching `selector` has focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} never received focus after {limit} Tab presses")
+
+
+def test_keyboard_only_journey(page, live_server, demo_ids_live):
+    client_id = demo_ids_live["refused"]
+    page.goto(f"{live_server}/auth/sign-in")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    tab_to(page, "#username")
+    press_text(page, ADVISOR)
+    tab_to(page, "#password")
+    press_text(page, PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/")
+    tab_to(page, "#client_id")
+    press_text(page, str(client_id))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/clients/{client_id}")
+    tab_to(page, "a[href$='/what-if']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/clients/{client_id}/what-if")
+    tab_to(page, "#EXT_SOURCE_2")
+    page.keyboard.press("Control+A")
+    press_text(page, "0.95")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#result-heading")
+    assert page.locator("#result-heading").inner_text() == "Result of the changes"
+    focus_ring = page.evaluate(
+        "() => { const a = document.querySelector('a[href$=\"/what-would-change\"], main a');"
+        " a.focus(); return getComputedStyle(a).outlineStyle; }"
+    )
+    assert focus_ring == "solid"
+
+
+def test_charts_render_as_svg(page, live_server, demo_ids_live):
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/clients/{demo_ids_live['accepted']}")
+    page.wait_for_selector("#scatter[data-rendered=true] svg")
+    for chart_id in ("gauge", "distribution", "scatter"):
+        container = page.locator(f"#{chart_id}")
+        assert container.get_attribute("role") == "img"
+        assert container.locator("svg").count() == 1
+        assert container.locator("svg .mark-symbol path, svg .mark-rect path").count() > 0
+    page.goto(f"{live_server}/model")
+    page.wait_for_selector("#calibration[data-rendered=true] svg")
+    assert page.locator("[data-render-error]").count() == 0
+
+
+def _pages(base: str, ids: dict) -> list[str]:
+    refused, accepted = ids["refused"], ids["accepted"]
+    return [
+        f"{base}/",
+        f"{base}/clients/find?client_id=abc",
+        f"{base}/clients/{accepted}",
+        f"{base}/clients/{refused}?age_band=40-49&variable=EXT_SOURCE_2",
+        f"{base}/clients/{refused}/what-if",
+        f"{base}/clients/{refused}/what-would-change",
+        f"{base}/applications/new",
+        f"{base}/model",
+        f"{base}/clients/1",
+    ]
+
+
+def _axe_violations(page) -> list:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+    ]
+
+
+def _settle(page) -> None:
+    page.wait_for_load_state("load")
+    if page.locator("[data-chart-spec]").count():
+        page.wait_for_function(
+            "[...document.querySelectorAll('[data-chart-spec]')]"
+            ".every(c => c.dataset.rendered || c.dataset.renderError)"
+        )
+
+
+def test_axe_finds_nothing_at_100_and_200_percent_text(browser, live_server, demo_ids_live):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server}/auth/sign-in")
+    found = {}
+    for zoom in ("100%", "200%"):
+        page.goto(f"{live_server}/auth/sign-in")
+        page.evaluate("z => document.documentElement.style.fontSize = z", zoom)
+        found[f"sign-in@{zoom}"] = _axe_violations(page)
+    sign_in(page, live_server)
+    for url in _pages(live_server, demo_ids_live):
+        page.goto(url)
+        _settle(page)
+        for zoom in ("100%", "200%"):
+            page.evaluate("z => document.documentElement.style.fontSize = z", zoom)
+            found[f"{url}@{zoom}"] = _axe_violations(page)
+    context.close()
+    assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)[:3000]
+
+
+def test_reflow_at_320_css_pixels(browser, live_server, demo_ids_live):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(f"{live_server}/auth/sign-in")
+    overflowing = {}
+    urls = [f"{live_server}/auth/sign-in"]
+    sign_in(page, live_server)
+    for url in urls + _pages(live_server, demo_ids_live):
+        page.goto(url)
+        _settle(page)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            overflowing[url] = width
+    context.close()
+    assert overflowing == {}

@@ -1,0 +1,155 @@
+"""The monitoring page, Evidently's report, the drift banner and GET /api/drift."""
+
+import gzip
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.models import DriftRun
+from app.monitoring.wording import alert_for
+from tests.app.helpers import assert_error
+
+REPORT_HTML = "<!DOCTYPE html><html><head><title>r</title></head><body>Evidently</body></html>"
+
+
+def column(name, score, drifted, rank, test="Wasserstein distance (normed)", threshold=0.1):
+    return {"column": name, "stat_test": test, "score": score, "threshold": threshold,
+            "drifted": drifted, "strength": score / threshold, "importance_rank": rank}
+
+
+def store_run(db, columns, days_ago=0, mean=0.12):
+    """A stored run as `flask drift run` leaves it (columns strongest drift first)."""
+    drifted = sum(c["drifted"] for c in columns)
+    run = DriftRun(
+        created_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC) - timedelta(days=days_ago),
+        source="file", source_detail="application_test.csv", rows=4_000, rows_compared=4_000,
+        rows_reference=5_000, column_count=len(columns), drifted_count=drifted,
+        drift_share=drifted / len(columns), dataset_drift=drifted / len(columns) >= 0.5,
+        columns=columns, skipped_columns={}, prediction_drift=None, mean_probability=mean,
+        mean_probability_reference=0.1, model_name="lightgbm", model_version="7",
+        duration_s=3.0, report_html_gz=gzip.compress(REPORT_HTML.encode()),
+    )
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+CALM = [column("AMT_CREDIT", 0.02, False, 1), column("EXT_SOURCE_3", 0.01, False, 2)]
+SHIFTED = [
+    column("EXT_SOURCE_3", 0.42, True, 2),
+    column("DAYS_BIRTH", 0.21, True, 9),
+    column("AMT_CREDIT", 0.05, False, 1),
+    column("FLAG_OWN_CAR", 0.01, False, 3),
+]
+
+
+def test_page_needs_sign_in(monitoring_app):
+    response = monitoring_app.test_client().get("/monitoring")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/sign-in")
+
+
+def test_page_without_runs_says_how_to_make_one(advisor_client):
+    response = advisor_client.get("/monitoring")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<title>Data drift monitoring · Prêt à dépenser</title>" in page
+    assert "No drift check yet" in page
+    assert "flask --app app drift run" in page
+    assert 'role="alert"' not in page
+
+
+def test_page_tells_the_latest_run_in_words_with_sorted_table_and_charts(
+    advisor_client, monitoring_db
+):
+    store_run(monitoring_db, CALM, days_ago=3, mean=0.10)
+    store_run(monitoring_db, SHIFTED, mean=0.14)
+    page = advisor_client.get("/monitoring").get_data(as_text=True)
+    assert "2 of 4 characteristics drifted; the biggest move is in external score 3." in page
+    assert page.count("<h1>") == 1
+    table = page[page.index('id="drift-columns"') :]
+    order = [table.index(f"<code>{c['column']}</code>") for c in SHIFTED]
+    assert order == sorted(order)
+    assert table.count("Yes, drifted") == 2
+    for chart_id in ("drift-share-history", "mean-probability-history"):
+        assert re.search(rf'id="{chart_id}" role="img" aria-label="[^"]+"', page)
+        assert f'id="{chart_id}-heading"' in page
+    assert "went from 0% to 50%" in page
+    assert "went from 10.0% to 14.0%" in page
+    assert "<caption>Drift share per run</caption>" in page
+    assert 'href="/monitoring/runs/2/report"' in page
+
+
+def test_banner_on_every_signed_in_page_when_a_top_feature_drifts(advisor_client, monitoring_db):
+    store_run(monitoring_db, SHIFTED)
+    for path in ("/monitoring", "/"):
+        page = advisor_client.get(path).get_data(as_text=True)
+        banner = page[page.index('role="alert"') :][:600]
+        assert "Data drift warning: 2 of 4 monitored characteristics (50%)" in banner
+        assert "including external score 3 (among the 5 most important)" in banner
+        assert 'href="/monitoring"' in banner
+
+
+def test_no_banner_when_drift_is_small(advisor_client, monitoring_db):
+    store_run(monitoring_db, CALM)
+    assert "Data drift warning" not in advisor_client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        (CALM, None),
+        # 1 of 3 = 33% passes the 30% limit although no top-5 column moved
+        ([column("A", 0.2, True, 6), column("B", 0, False, 1), column("C", 0, False, 2)], "(33%)"),
+        # 1 of 10 = 10%, but it is the 5th most important column
+        ([column("EXT_SOURCE_1", 0.2, True, 5)] + [column(f"X{i}", 0, False, 6 + i)
+                                                   for i in range(9)], "external score 1"),
+        ([column("A", 0.2, True, 6)] + [column(f"X{i}", 0, False, i) for i in range(9)], None),
+    ],
+)
+def test_alert_rule(columns, expected):
+    drifted = sum(c["drifted"] for c in columns)
+    run = DriftRun(columns=columns, drifted_count=drifted, column_count=len(columns),
+                   drift_share=drifted / len(columns))
+    message = alert_for(run, share_limit=0.3, top_n=5)
+    assert (message is None) if expected is None else (expected in message)
+
+
+def test_report_is_served_to_advisors_only_and_sandboxed(monitoring_app, advisor_client,
+                                                         monitoring_db):
+    store_run(monitoring_db, CALM)
+    anonymous = monitoring_app.test_client().get("/monitoring/runs/1/report")
+    assert anonymous.status_code == 302
+    plain = advisor_client.get("/monitoring/runs/1/report")
+    assert plain.status_code == 200
+    assert plain.get_data(as_text=True) == REPORT_HTML
+    assert plain.headers["Content-Security-Policy"].startswith("sandbox allow-scripts")
+    zipped = advisor_client.get("/monitoring/runs/1/report", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.get_data()).decode() == REPORT_HTML
+    assert advisor_client.get("/monitoring/runs/99/report").status_code == 404
+
+
+def test_api_drift_needs_a_key_and_says_when_there_is_no_run(monitoring_app, drift_api_key):
+    client = monitoring_app.test_client()
+    assert_error(client.get("/api/drift"), 401, "unauthorized")
+    response = client.get("/api/drift", headers={"X-API-Key": drift_api_key})
+    error = assert_error(response, 404, "no_drift_run")
+    assert "flask drift run" in error["message"]
+
+
+def test_api_drift_returns_the_latest_summary(monitoring_app, monitoring_db, drift_api_key):
+    store_run(monitoring_db, CALM, days_ago=1)
+    store_run(monitoring_db, SHIFTED)
+    response = monitoring_app.test_client().get("/api/drift", headers={"X-API-Key": drift_api_key})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["id"] == 2
+    assert body["drift_share"] == 0.5
+    assert body["dataset_drift"] is True
+    assert body["drifted_columns"] == ["EXT_SOURCE_3", "DAYS_BIRTH"]
+    assert body["rows"] == 4_000
+    assert body["created_at"] == "2026-11-20T09:30:00+00:00"
+    assert body["model_version"] == "7"
+    assert body["columns"] == SHIFTED

@@ -1,0 +1,157 @@
+"""End to end: training -> registry -> champion scoring raw rows; the guards around registration."""
+
+import shutil
+
+import mlflow
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn.pipeline import Pipeline as ImbPipeline
+from mlflow.tracking import MlflowClient
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+
+from training.candidates import Candidate, default_candidates
+from training.dataset import load_applications
+from training.features import GROUP_LABELS, HISTORY_COLUMNS
+from training.model import OUTPUT_COLUMN
+from training.registry import CHAMPION_ALIAS, MODEL_NAME
+from training.train import LeakageError, main, train
+
+
+@pytest.fixture
+def keep_tracking_uri(trained_model):
+    """Tests that train into their own store put the session store back afterwards."""
+    yield
+    mlflow.set_tracking_uri(trained_model.tracking_uri)
+    mlflow.set_registry_uri(trained_model.tracking_uri)
+
+
+@pytest.fixture(scope="module")
+def raw_applications(trained_model):
+    """Unseen raw rows: the demo application_test file as the loader reads it."""
+    return load_applications(trained_model.data_dir / "application_test.csv").head(50)
+
+
+def test_champion_from_the_registry_scores_raw_rows(trained_model, raw_applications):
+    loaded = mlflow.pyfunc.load_model(trained_model.model_uri)
+    scores = loaded.predict(raw_applications)
+    assert list(scores.columns) == [OUTPUT_COLUMN]
+    assert len(scores) == len(raw_applications)
+    assert scores[OUTPUT_COLUMN].between(0, 1).all()
+    assert scores[OUTPUT_COLUMN].nunique() > 10
+
+
+def test_a_single_row_with_a_few_columns_is_scored(trained_model):
+    loaded = mlflow.pyfunc.load_model(trained_model.model_uri)
+    row = pd.DataFrame([{"AMT_INCOME_TOTAL": 120000.0, "AMT_CREDIT": 500000.0,
+                         "NAME_CONTRACT_TYPE": "Cash loans", "DAYS_BIRTH": -12000}])
+    scores = loaded.predict(row)
+    assert scores.shape == (1, 1)
+    assert 0.0 < scores[OUTPUT_COLUMN].iloc[0] < 1.0
+    probability = trained_model.model.predict_proba(row)
+    assert probability[0] == pytest.approx(scores[OUTPUT_COLUMN].iloc[0], abs=1e-12)
+
+
+def test_explanations_add_up_to_the_raw_score(trained_model, raw_applications):
+    contributions, base_value, raw_score = trained_model.model.explain(raw_applications)
+    assert list(contributions.columns) == list(GROUP_LABELS)
+    assert list(contributions.index) == list(raw_applications.index)
+    np.testing.assert_allclose(contributions.sum(axis=1) + base_value, raw_score, atol=1e-6)
+    np.testing.assert_allclose(
+        trained_model.model.calibrator.predict(raw_score),
+        trained_model.model.predict_proba(raw_applications),
+        atol=1e-12,
+    )
+
+
+def test_model_carries_threshold_report_and_drift_reference(trained_model):
+    model = trained_model.model
+    assert 0.0 < model.threshold < 1.0
+    version = MlflowClient().get_model_version_by_alias(MODEL_NAME, CHAMPION_ALIAS)
+    assert float(version.tags["threshold"]) == pytest.approx(model.threshold, abs=1e-6)
+    assert model.report["run_id"] == trained_model.result.run_id
+    assert model.report["threshold"] == model.threshold
+    assert {r["attribute"] for r in model.report["fairness"]} == {"CODE_GENDER", "age_band"}
+    assert len(model.report["global_importance"]) == len(GROUP_LABELS)
+    assert set(model.metrics) >= {"auc", "business_cost", "recall", "specificity", "brier"}
+    assert len(model.reference) <= 5000
+    assert {OUTPUT_COLUMN, "AMT_CREDIT", "CODE_GENDER", *HISTORY_COLUMNS} <= set(
+        model.reference.columns
+    )
+    assert "TARGET" not in model.reference.columns
+
+
+def test_run_logs_candidates_plots_and_leakage_report(trained_model):
+    client = MlflowClient()
+    run = client.get_run(trained_model.result.run_id)
+    children = client.search_runs(
+        [run.info.experiment_id], f"tags.mlflow.parentRunId = '{run.info.run_id}'"
+    )
+    assert {child.data.tags["candidate"] for child in children} == {
+        "dummy_prior", "logreg_class_weight", "lightgbm_class_weight"
+    }
+    assert all("cv_business_cost" in child.data.metrics for child in children)
+    artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
+    assert {"leakage_report.json", "model_card.md", "report.json", "plots"} <= artifacts
+    plots = {a.path for a in client.list_artifacts(run.info.run_id, "plots")}
+    assert {"plots/roc.png", "plots/cost_vs_threshold.png", "plots/confusion_matrix.png",
+            "plots/calibration.png", "plots/shap_summary.png"} <= plots
+
+
+def _leaky_copy(source, target):
+    shutil.copytree(source, target)
+    applications = pd.read_csv(target / "application_train.csv")
+    applications["EXT_SOURCE_2"] = applications["TARGET"].astype(float)
+    applications.to_csv(target / "application_train.csv", index=False)
+    return target
+
+
+@pytest.mark.slow
+def test_guard_refuses_to_register_a_leaky_model(trained_model, tmp_path, keep_tracking_uri):
+    data_dir = _leaky_copy(trained_model.data_dir, tmp_path / "leaky")
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    linear_only = [c for c in default_candidates() if c.name == "logreg_class_weight"]
+    with pytest.raises(LeakageError, match="leaks the outcome"):
+        train(data_dir, quick=True, uri=uri, candidates=linear_only)
+    client = MlflowClient(uri)
+    assert client.search_registered_models() == []
+    run = client.search_runs([client.get_experiment_by_name(MODEL_NAME).experiment_id],
+                             "tags.registration LIKE 'refused%'")[0]
+    report = mlflow.artifacts.load_dict(f"{run.info.artifact_uri}/leakage_report.json")
+    assert report["suspicious"]["EXT_SOURCE_2"] == 1.0
+
+
+def _weak_candidate():
+    """Logistic regression on one uninformative column: clearly worse than the champion."""
+
+    def make_pipeline(seed):
+        preprocess = ColumnTransformer(
+            [("numeric", SimpleImputer(keep_empty_features=True), ["HOUR_APPR_PROCESS_START"])],
+            verbose_feature_names_out=False,
+        )
+        return ImbPipeline([("preprocess", preprocess), ("classifier", LogisticRegression())])
+
+    return Candidate("weak_logreg_one_column", make_pipeline)
+
+
+@pytest.mark.slow
+def test_a_worse_model_does_not_take_the_champion_alias(trained_model, tmp_path,
+                                                        keep_tracking_uri):
+    store = tmp_path / "store"
+    shutil.copytree(trained_model.tracking_uri.removeprefix("sqlite:///").rsplit("/", 1)[0],
+                    store)
+    uri = f"sqlite:///{store / 'mlflow.db'}"
+    result = train(trained_model.data_dir, quick=True, uri=uri, candidates=[_weak_candidate()])
+    client = MlflowClient(uri)
+    assert result.promoted is False
+    assert result.comparison["champion_cost"] < result.comparison["new_cost"]
+    champion = client.get_model_version_by_alias(MODEL_NAME, CHAMPION_ALIAS)
+    assert champion.version == trained_model.result.model_version
+    assert client.get_model_version(MODEL_NAME, result.model_version).tags["promoted"] == "false"
+
+
+def test_cli_names_the_missing_data_folder(tmp_path, caplog):
+    assert main(["--data", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in caplog.text
