@@ -62,7 +62,9 @@ def _current(data_dir, loaded, rows, use_model):
     )
     frame = batch.frame.sample(rows, replace=True, random_state=0).reset_index(drop=True)
     if use_model:
-        probabilities, _ = _timed(f"score {rows:,} rows (predict_proba)", model.predict_proba, frame)
+        probabilities, _ = _timed(
+            f"score {rows:,} rows (predict_proba)", model.predict_proba, frame
+        )
         frame[PREDICTION_COLUMN] = probabilities
     else:
         frame = frame.drop(columns=[PREDICTION_COLUMN])
@@ -76,8 +78,11 @@ def _page_timings(app, run, copies=60, requests=30):
     from app.extensions import db
     from app.models import DriftRun
 
-    fields = {c.key: copy.deepcopy(getattr(run, c.key))
-              for c in DriftRun.__table__.columns if c.key != "id"}
+    fields = {
+        c.key: copy.deepcopy(getattr(run, c.key))
+        for c in DriftRun.__table__.columns
+        if c.key != "id"
+    }
     for _ in range(copies - 1):
         db.session.add(DriftRun(**fields))
     db.session.commit()
@@ -94,8 +99,10 @@ def _page_timings(app, run, copies=60, requests=30):
             assert response.status_code == 200, (path, response.status_code)
         times.sort()
         p95 = times[int(0.95 * (len(times) - 1))]
-        print(f"GET {path:<20} ({copies} runs stored)  median {statistics.median(times):6.1f} ms"
-              f"  p95 {p95:6.1f} ms")
+        print(
+            f"GET {path:<20} ({copies} runs stored)  median {statistics.median(times):6.1f} ms"
+            f"  p95 {p95:6.1f} ms"
+        )
 
 
 def main():
@@ -112,8 +119,12 @@ def main():
     from app.monitoring import runs
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-drift-"))
-    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.db'}",
-                "MODEL_PRELOAD": False, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.db'}",
+        "MODEL_PRELOAD": False,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    }
     app = create_app(type("BenchConfig", (Config,), settings))
     with app.app_context():
         db.create_all()
@@ -122,10 +133,15 @@ def main():
         run, elapsed = _timed(
             f"drift run: {args.rows:,} rows x top {args.top} (capped at "
             f"{app.config['DRIFT_MAX_ROWS']:,})",
-            runs.run_drift, current, loaded, top_n=args.top,
+            runs.run_drift,
+            current,
+            loaded,
+            top_n=args.top,
         )
-        print(f"  {run.drifted_count} of {run.column_count} columns drifted; report "
-              f"{len(run.report_html_gz) / 1e6:.1f} MB gzipped")
+        print(
+            f"  {run.drifted_count} of {run.column_count} columns drifted; report "
+            f"{len(run.report_html_gz) / 1e6:.1f} MB gzipped"
+        )
         _page_timings(app, run)
     print(f"target: drift run <= 60 s -> {'OK' if elapsed <= 60 else 'MISSED'} ({elapsed:.1f} s)")
 

@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+# The dashboard fixtures (app with demo clients, signed-in advisor) serve tests/pages and
+# tests/browser; declared here so their session-scoped database is built once.
+pytest_plugins = ["tests.pages.fixtures"]
+
 # Idle OpenMP threads yield instead of spinning (set before scikit-learn/LightGBM load libgomp):
 # on the shared 2-core machine spinning threads made tree training up to 20x slower.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")

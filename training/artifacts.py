@@ -16,9 +16,9 @@ logger = logging.getLogger(__name__)
 SHAP_ROWS = 2000  # enough rows for a stable global picture, cheap for every explainer
 
 
-def log_evaluation(model, frame_test, y_test, metrics, context, model_card_path=None):
+def log_evaluation(model, frame_test, y_test, metrics, context):
     """Explain the test split, build the report, fill the model's metrics and report, and log
-    the plots, the report and the model card (also written to ``model_card_path`` if given)."""
+    the plots, the report and the model card."""
     probability = model.predict_proba(frame_test)
     sample = frame_test.head(SHAP_ROWS)
     X_sample = model.features(sample)
@@ -27,16 +27,27 @@ def log_evaluation(model, frame_test, y_test, metrics, context, model_card_path=
     importance = global_importance(group_values, GROUP_LABELS)
     model.metrics = metrics
     model.report = build_report(
-        frame_test, y_test, probability, model.threshold, importance,
-        {**context, "explanation_method": model.explainer.method_, "metrics": metrics},
+        frame_test,
+        y_test,
+        probability,
+        model.threshold,
+        importance,
+        {
+            **context,
+            "model_name": model.model_name,
+            "n_test": len(y_test),
+            "explanation_method": model.explainer.method_,
+            "metrics": metrics,
+        },
     )
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         paths = [
             plots.plot_roc(model.report, folder / "roc.png"),
             plots.plot_cost_curve(model.report, folder / "cost_vs_threshold.png"),
-            plots.plot_confusion(y_test, probability, model.threshold,
-                                 folder / "confusion_matrix.png"),
+            plots.plot_confusion(
+                y_test, probability, model.threshold, folder / "confusion_matrix.png"
+            ),
             plots.plot_calibration(model.report, folder / "calibration.png"),
             plots.plot_group_importance(model.report, folder / "importance_by_group.png"),
             plots.plot_shap_summary(values, Z, _column_names(model), folder / "shap_summary.png"),
@@ -47,9 +58,6 @@ def log_evaluation(model, frame_test, y_test, metrics, context, model_card_path=
         (folder / "model_card.md").write_text(card, encoding="utf-8")
         mlflow.log_artifact(str(folder / "model_card.md"))
     mlflow.log_dict(model.report, "report.json")
-    if model_card_path is not None:
-        Path(model_card_path).write_text(card, encoding="utf-8")
-        logger.info("Model card written to %s", model_card_path)
 
 
 def _column_names(model):

@@ -157,7 +157,9 @@ def default_candidates():
             lambda seed: _pipeline(
                 tree_preprocess(impute=True),
                 HistGradientBoostingClassifier(
-                    max_iter=100, early_stopping=False, class_weight="balanced",
+                    max_iter=100,
+                    early_stopping=False,
+                    class_weight="balanced",
                     random_state=seed,
                 ),
             ),

@@ -32,7 +32,7 @@ def tracking_uri(uri=None):
 
 
 def setup(uri=None):
-    """Point MLflow at the store and make sure the experiment exists; returns its id.
+    """Point MLflow at the store and make the experiment active (created if needed); its id.
 
     With a SQLite store, artifacts go to ``mlartifacts/`` next to the database file (so a
     temporary store in a test keeps its artifacts in the same temporary folder).
@@ -47,9 +47,14 @@ def setup(uri=None):
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
     experiment = mlflow.get_experiment_by_name(EXPERIMENT_NAME)
-    if experiment is not None:
-        return experiment.experiment_id
-    return mlflow.create_experiment(EXPERIMENT_NAME, artifact_location=artifact_location)
+    if experiment is None:
+        experiment_id = mlflow.create_experiment(
+            EXPERIMENT_NAME, artifact_location=artifact_location
+        )
+    else:
+        experiment_id = experiment.experiment_id
+    mlflow.set_experiment(experiment_id=experiment_id)
+    return experiment_id
 
 
 def input_schema(columns):
@@ -122,4 +127,3 @@ def tag_and_promote(model_version, model, comparison):
         client.set_model_version_tag(MODEL_NAME, model_version, key, value)
     if comparison["promote"]:
         client.set_registered_model_alias(MODEL_NAME, CHAMPION_ALIAS, model_version)
-

@@ -233,11 +233,16 @@ def make_applications(rng, sk_id_curr, with_target=True):
     _scores(rng, cols, latent)
     _building(rng, cols, n)
     _household(rng, cols, n)
-    cols["CODE_GENDER"][rng.random(n) < 2e-5] = "XNA"  # the real file has a handful
+    ids = np.asarray(sk_id_curr, dtype=np.int64)
+    # the real train file has 4 CODE_GENDER XNA in 307,511: one id in 50,000, so that even
+    # small data sets (from 1,235 clients) hold one
+    gender = cols["CODE_GENDER"]
+    gender[gender == "XNA"] = "F"
+    gender[ids % 50_000 == 1_236] = "XNA"
     cols["REGION_RATING_CLIENT_W_CITY"] = np.where(
         rng.random(n) < 0.9, cols["REGION_RATING_CLIENT"], cols["REGION_RATING_CLIENT_W_CITY"]
     )
-    cols["SK_ID_CURR"] = np.asarray(sk_id_curr, dtype=np.int64)
+    cols["SK_ID_CURR"] = ids
     log_odds = _risk_log_odds(cols, latent, employed_years, burden)
     cols["TARGET"] = bernoulli(rng, logistic(log_odds)).astype(np.int64)
     table = "application_train" if with_target else "application_test"

@@ -22,6 +22,7 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import mlflow
 import numpy as np
@@ -36,6 +37,7 @@ from training.champion import assemble
 from training.dataset import DataError, load_tables
 from training.evaluate import classification_metrics, single_feature_auc
 from training.features import build_features, history_aggregates
+from training.model_card import render_model_card
 
 logger = logging.getLogger("training.train")
 
@@ -98,33 +100,53 @@ def _train(data_dir, quick, uri, candidates, random_state, model_card):
         frame, y, test_size=settings.test_size, stratify=y, random_state=random_state
     )
     X_train = build_features(frame_train)
-    logger.info("Data: %d train / %d test rows, %d features", len(y_train), len(y_test),
-                X_train.shape[1])
+    logger.info(
+        "Data: %d train / %d test rows, %d features", len(y_train), len(y_test), X_train.shape[1]
+    )
     registry.setup(uri)
     with mlflow.start_run(run_name=f"training {datetime.now(UTC):%Y-%m-%d %H:%M}") as run:
-        mlflow.log_params(
-            {"data_dir": str(data_dir), "quick": quick, "folds": settings.folds,
-             "n_iter": settings.n_iter, "n_train": len(y_train), "n_test": len(y_test),
-             "default_rate": round(float(y.mean()), 5), "random_state": random_state}
-        )
+        _log_settings(data_dir, quick, settings, y_train, y_test, random_state)
         _log_leakage_report(X_train, y_train)
-        results = _compare(candidates or default_candidates(), X_train, y_train, settings,
-                           random_state)
+        results = _compare(
+            candidates or default_candidates(), X_train, y_train, settings, random_state
+        )
         winner = min((r for r in results if not r.candidate.baseline), key=lambda r: r.cv_cost)
         logger.info("Winner: %s (CV cost %.4f)", winner.candidate.name, winner.cv_cost)
         model, facts = assemble(winner, X_train, y_train, frame_train, random_state)
         metrics = _evaluate(model, frame_test, y_test, winner, facts)
-        context = {"run_id": run.info.run_id, "data_dir": str(data_dir),
-                   "trained_at": datetime.now(UTC).isoformat(),
-                   "model_name": model.model_name, "n_train": len(y_train),
-                   "n_test": len(y_test), "default_rate_train": float(y_train.mean()),
-                   "candidates": [_summary(r) for r in results], **facts}
-        log_evaluation(model, frame_test, y_test, metrics, context, model_card)
+        context = {
+            "run_id": run.info.run_id,
+            "data_dir": str(data_dir),
+            "trained_at": datetime.now(UTC).isoformat(),
+            "n_train": len(y_train),
+            "default_rate_train": float(y_train.mean()),
+            "candidates": [_summary(r) for r in results],
+            **facts,
+        }
+        log_evaluation(model, frame_test, y_test, metrics, context)
         _refuse_if_leaky(metrics["auc"])
         result = _register(model, frame_test, y_test, run.info.run_id, metrics)
         mlflow.log_metric("training_seconds", time.perf_counter() - started)
+    if model_card is not None and result.promoted:
+        Path(model_card).write_text(render_model_card(model.report), encoding="utf-8")
+        logger.info("Model card of the new champion written to %s", model_card)
     logger.info("Done in %.0f s", time.perf_counter() - started)
     return result
+
+
+def _log_settings(data_dir, quick, settings, y_train, y_test, random_state):
+    mlflow.log_params(
+        {
+            "data_dir": str(data_dir),
+            "quick": quick,
+            "folds": settings.folds,
+            "n_iter": settings.n_iter,
+            "n_train": len(y_train),
+            "n_test": len(y_test),
+            "default_rate": round(float(np.concatenate([y_train, y_test]).mean()), 5),
+            "random_state": random_state,
+        }
+    )
 
 
 def _log_leakage_report(X_train, y_train):
@@ -137,8 +159,9 @@ def _log_leakage_report(X_train, y_train):
     )
     mlflow.log_metric("suspicious_feature_count", len(suspicious))
     for name, auc in suspicious.items():
-        logger.warning("Leakage check: %s alone has AUC %.3f (> %.2f)", name, auc,
-                       SUSPICIOUS_FEATURE_AUC)
+        logger.warning(
+            "Leakage check: %s alone has AUC %.3f (> %.2f)", name, auc, SUSPICIOUS_FEATURE_AUC
+        )
 
 
 def _compare(candidates, X_train, y_train, settings, random_state):
@@ -154,8 +177,13 @@ def _compare(candidates, X_train, y_train, settings, random_state):
         with mlflow.start_run(run_name=candidate.name, nested=True):
             result = search(candidate, X_train, y_train, folds, n_iter, random_state)
             _log_candidate(result, y_train)
-        logger.info("%-38s CV cost %.4f (folds %s) in %.1f s", candidate.name, result.cv_cost,
-                    " ".join(f"{c:.3f}" for c in result.fold_costs), result.seconds)
+        logger.info(
+            "%-38s CV cost %.4f (folds %s) in %.1f s",
+            candidate.name,
+            result.cv_cost,
+            " ".join(f"{c:.3f}" for c in result.fold_costs),
+            result.seconds,
+        )
         results.append(result)
     return results
 
@@ -164,13 +192,17 @@ def _log_candidate(result, y_train):
     from sklearn.metrics import roc_auc_score
 
     mlflow.set_tag("candidate", result.candidate.name)
-    mlflow.log_params({key.removeprefix("classifier__"): value
-                       for key, value in result.params.items()})
+    mlflow.log_params(
+        {key.removeprefix("classifier__"): value for key, value in result.params.items()}
+    )
     mlflow.log_metrics(
-        {"cv_business_cost": result.cv_cost,
-         "cv_business_cost_std": float(np.std(result.fold_costs)),
-         "cv_auc": float(roc_auc_score(y_train, result.oof_raw)),
-         "search_seconds": result.seconds, "draws": len(result.draws)}
+        {
+            "cv_business_cost": result.cv_cost,
+            "cv_business_cost_std": float(np.std(result.fold_costs)),
+            "cv_auc": float(roc_auc_score(y_train, result.oof_raw)),
+            "search_seconds": result.seconds,
+            "draws": len(result.draws),
+        }
     )
     mlflow.log_dict({"fold_costs": result.fold_costs, "draws": result.draws}, "cv_results.json")
 
@@ -180,12 +212,18 @@ def _evaluate(model, frame_test, y_test, winner, facts):
     probability = model.predict_proba(frame_test)
     test_metrics = classification_metrics(y_test, probability, model.threshold)
     mlflow.log_metrics({f"test_{name}": value for name, value in test_metrics.items()})
-    search_metrics = {"cv_business_cost": winner.cv_cost,
-                      "oof_business_cost": facts["oof_business_cost"]}
+    search_metrics = {
+        "cv_business_cost": winner.cv_cost,
+        "oof_business_cost": facts["oof_business_cost"],
+    }
     mlflow.log_metrics(search_metrics)
     metrics = {**test_metrics, **search_metrics}
-    logger.info("Test: AUC %.3f, cost %.4f per application at threshold %.3f",
-                metrics["auc"], metrics["business_cost"], model.threshold)
+    logger.info(
+        "Test: AUC %.3f, cost %.4f per application at threshold %.3f",
+        metrics["auc"],
+        metrics["business_cost"],
+        model.threshold,
+    )
     return metrics
 
 
@@ -206,16 +244,25 @@ def _register(model, frame_test, y_test, run_id, metrics):
     version = registry.log_and_register(model, input_example)
     registry.tag_and_promote(version, model, comparison)
     mlflow.set_tag("registration", "champion" if comparison["promote"] else "not promoted")
-    logger.info("Registered %s version %s; champion %s (new cost %.4f, champion cost %s)",
-                registry.MODEL_NAME, version, "moved" if comparison["promote"] else "kept",
-                comparison["new_cost"], comparison["champion_cost"])
+    logger.info(
+        "Registered %s version %s; champion %s (new cost %.4f, champion cost %s)",
+        registry.MODEL_NAME,
+        version,
+        "moved" if comparison["promote"] else "kept",
+        comparison["new_cost"],
+        comparison["champion_cost"],
+    )
     return TrainingResult(run_id, version, comparison["promote"], metrics, comparison, model)
 
 
 def _summary(result):
-    return {"name": result.candidate.name, "cv_business_cost": result.cv_cost,
-            "params": result.params, "seconds": result.seconds,
-            "baseline": result.candidate.baseline}
+    return {
+        "name": result.candidate.name,
+        "cv_business_cost": result.cv_cost,
+        "params": result.params,
+        "seconds": result.seconds,
+        "baseline": result.candidate.baseline,
+    }
 
 
 def main(argv=None):
@@ -226,13 +273,16 @@ def main(argv=None):
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     try:
-        result = train(args.data, quick=args.quick, model_card=registry.REPO_ROOT / "docs" /
-                       "model_card.md")
+        result = train(
+            args.data, quick=args.quick, model_card=registry.REPO_ROOT / "docs" / "model_card.md"
+        )
     except (DataError, LeakageError) as error:
         logger.error("%s", error)
         return 2
-    print(f"{registry.MODEL_NAME} v{result.model_version}: test AUC {result.metrics['auc']:.3f}, "
-          f"cost {result.metrics['business_cost']:.4f}, promoted={result.promoted}")
+    print(
+        f"{registry.MODEL_NAME} v{result.model_version}: test AUC {result.metrics['auc']:.3f}, "
+        f"cost {result.metrics['business_cost']:.4f}, promoted={result.promoted}"
+    )
     return 0
 
 

@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Defaults for the DRIFT_* settings (environment overrides), the pages, the command, the alert."""
+    """DRIFT_* defaults (the environment overrides them), pages, command and alert."""
     from app.monitoring.alerts import register_alerts
     from app.monitoring.cli import drift_cli
     from app.monitoring.routes import bp

@@ -13,7 +13,6 @@ from app.models import DriftRun
 from app.monitoring.runs import as_utc
 from app.services.charts import INK, NAVY, ORANGE, Chart, Table
 
-
 _cache: dict[tuple, dict] = {}
 
 
@@ -49,9 +48,7 @@ def _configured(chart, height: int = 240) -> dict:
 
 def _history_line(values: list[dict], field: str, title: str, limit: dict | None):
     base = alt.Chart(alt.Data(values=values)).encode(
-        x=alt.X(
-            "when:T", title="Run date (UTC)", axis=alt.Axis(format="%d %b", labelOverlap=True)
-        ),
+        x=alt.X("when:T", title="Run date (UTC)", axis=alt.Axis(format="%d %b", labelOverlap=True)),
         y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format="%")),
         tooltip=[
             alt.Tooltip("label:N", title="Run"),
@@ -59,7 +56,10 @@ def _history_line(values: list[dict], field: str, title: str, limit: dict | None
             alt.Tooltip("source:N", title="Compared"),
         ],
     )
-    layers = [base.mark_line(color=NAVY, strokeWidth=2), base.mark_point(color=NAVY, filled=True, size=70)]
+    layers = [
+        base.mark_line(color=NAVY, strokeWidth=2),
+        base.mark_point(color=NAVY, filled=True, size=70),
+    ]
     if limit is not None:
         rule = alt.Chart(alt.Data(values=[limit])).encode(y="value:Q")
         layers.append(rule.mark_rule(color=ORANGE, strokeDash=[6, 4], strokeWidth=2))
@@ -74,8 +74,12 @@ def _history_line(values: list[dict], field: str, title: str, limit: dict | None
 def drift_share_chart(runs: list[DriftRun], alert_share: float) -> Chart:
     """Share of drifted columns per run, with the alert limit."""
     values = [
-        {"when": as_utc(r.created_at).isoformat(), "label": _when(r), "share": r.drift_share,
-         "source": r.source_detail}
+        {
+            "when": as_utc(r.created_at).isoformat(),
+            "label": _when(r),
+            "share": r.drift_share,
+            "source": r.source_detail,
+        }
         for r in runs
     ]
     limit = {"value": alert_share, "label": f"Alert limit {alert_share:.0%}"}
@@ -89,8 +93,15 @@ def drift_share_chart(runs: list[DriftRun], alert_share: float) -> Chart:
     table = Table(
         "Drift share per run",
         ["Run (UTC)", "Compared", "Drifted characteristics", "Share"],
-        [[_when(r), r.source_detail, f"{r.drifted_count} of {r.column_count}",
-          f"{r.drift_share:.0%}"] for r in reversed(runs)],
+        [
+            [
+                _when(r),
+                r.source_detail,
+                f"{r.drifted_count} of {r.column_count}",
+                f"{r.drift_share:.0%}",
+            ]
+            for r in reversed(runs)
+        ],
     )
     return Chart("drift-share-history", "Drift share over time", summary, spec, table)
 
@@ -101,8 +112,12 @@ def mean_probability_chart(runs: list[DriftRun]) -> Chart | None:
     if not scored:
         return None
     values = [
-        {"when": as_utc(r.created_at).isoformat(), "label": _when(r),
-         "mean": r.mean_probability, "source": r.source_detail}
+        {
+            "when": as_utc(r.created_at).isoformat(),
+            "label": _when(r),
+            "mean": r.mean_probability,
+            "source": r.source_detail,
+        }
         for r in scored
     ]
     reference = scored[-1].mean_probability_reference
@@ -119,9 +134,18 @@ def mean_probability_chart(runs: list[DriftRun]) -> Chart | None:
     table = Table(
         "Mean predicted probability of default per run",
         ["Run (UTC)", "Compared", "Mean probability", "Training sample"],
-        [[_when(r), r.source_detail, f"{r.mean_probability:.1%}",
-          "" if r.mean_probability_reference is None else f"{r.mean_probability_reference:.1%}"]
-         for r in reversed(scored)],
+        [
+            [
+                _when(r),
+                r.source_detail,
+                f"{r.mean_probability:.1%}",
+                ""
+                if r.mean_probability_reference is None
+                else f"{r.mean_probability_reference:.1%}",
+            ]
+            for r in reversed(scored)
+        ],
     )
-    return Chart("mean-probability-history", "Mean predicted probability over time", summary,
-                 spec, table)
+    return Chart(
+        "mean-probability-history", "Mean predicted probability over time", summary, spec, table
+    )

@@ -20,10 +20,15 @@ def run_command(current_file, window, last, top):
 
     Exit code 1, with the reason, when nothing can be compared (too few rows, no model, bad file).
     """
-    chosen = [name for name, value in (("--current", current_file), ("--window", window),
-                                       ("--last", last)) if value is not None]
+    chosen = [
+        name
+        for name, value in (("--current", current_file), ("--window", window), ("--last", last))
+        if value is not None
+    ]
     if len(chosen) > 1:
-        raise click.UsageError(f"choose one of --current, --window, --last (got {', '.join(chosen)})")
+        raise click.UsageError(
+            f"choose one of --current, --window, --last (got {', '.join(chosen)})"
+        )
     if top is not None and top <= 0:
         raise click.UsageError(f"--top {top}: expected a positive number of columns")
     try:

@@ -90,7 +90,8 @@ def scatter_chart(x: str, y: str, application: dict, filters: PopulationFilter):
     client = {"x": derived[x], "y": derived[y]} if both else None
     who = filters.describe()
     summary = (
-        f"{len(points):,} {who} shown (a sample when there are more). This client: "
+        f"{len(points):,} clients shown from {who} (a random sample when there are more). "
+        "This client: "
         f"{_position(group[x].dropna().to_numpy(), derived[x], x_label, x_fmt)}; "
         f"{_position(group[y].dropna().to_numpy(), derived[y], y_label, y_fmt)}."
     )

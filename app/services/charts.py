@@ -125,13 +125,16 @@ def _gauge_template() -> dict:
             tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("value:Q", title="%")],
         )
     )
-    labels = (
+    # The threshold is labelled above the bar and the client below it, so they never overlap.
+    labels = [
         alt.Chart(marks)
-        .mark_text(dy=-30, fontWeight="bold")
-        .encode(x="value:Q", text=alt.Text("label:N"))
+        .transform_filter(alt.datum.what == what)
         .transform_calculate(label="datum.what + ' ' + format(datum.value, '.1f') + '%'")
-    )
-    return _config(alt.layer(band, rule, client, labels), height=110)
+        .mark_text(dy=dy, fontWeight="bold", color=color)
+        .encode(x="value:Q", text=alt.Text("label:N"))
+        for what, dy, color in (("Refusal threshold", -30, INK), ("This client", 30, NAVY))
+    ]
+    return _config(alt.layer(band, rule, client, *labels), height=130)
 
 
 def histogram_chart(
@@ -236,11 +239,12 @@ def _scatter_template(x_label: str, y_label: str, with_client: bool) -> dict:
                 alt.Tooltip("y:Q", title=y_label, format=",.2f"),
             ],
         )
+        label = {"align": "left", "dx": 12, "dy": -12, "fontWeight": "bold", "fontSize": 14}
         layers += [
             mark.mark_point(shape=CLIENT_SHAPE, size=380, filled=True, color=RED, stroke="#fff"),
-            mark.mark_text(
-                align="left", dx=10, dy=-10, fontWeight="bold", color=RED, text="This client"
-            ),
+            # A white outline under the red words keeps them readable over dense points.
+            mark.mark_text(**label, stroke="#fff", strokeWidth=4, text="This client"),
+            mark.mark_text(**label, color=RED, text="This client"),
         ]
     return _config(alt.layer(*layers), height=300)
 

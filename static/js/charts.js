@@ -1,5 +1,7 @@
 // Renders every Altair chart on the page with the vendored vega-embed (SVG: readable by
-// assistive tech, sharp when zoomed). Without JavaScript the summary and data table remain.
+// assistive tech, sharp when zoomed). `ast: true` evaluates expressions with the bundled
+// vega-interpreter, so the CSP needs no unsafe-eval. Without JavaScript the summary and data
+// table remain.
 (function () {
   "use strict";
   if (typeof window.vegaEmbed !== "function") { return; }
@@ -8,7 +10,11 @@
     if (!source) { return; }
     var spec = JSON.parse(source.textContent);
     // ast: vega-embed's bundled expression interpreter, so the CSP needs no 'unsafe-eval'.
-    window.vegaEmbed(container, spec, { actions: false, renderer: "svg", ast: true })
+    // Vega gives the element it draws in its own role and aria-label; drawing in a child
+    // keeps the template's role="img" and aria-label on the container.
+    var canvas = document.createElement("div");
+    container.appendChild(canvas);
+    window.vegaEmbed(canvas, spec, { actions: false, renderer: "svg", ast: true })
       .then(function () { container.setAttribute("data-rendered", "true"); })
       .catch(function (error) { container.setAttribute("data-render-error", String(error)); });
   });

@@ -5,7 +5,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-MAX_EXAMPLES = 40  # per mode; enough to hit every branch of the validator, cheap on 2 cores
+MAX_EXAMPLES = 25  # per mode; enough to reach every validator branch, cheap on 2 cores
 
 
 @pytest.mark.slow
@@ -36,4 +36,4 @@ def test_predict_never_answers_5xx(app, api_key, mode):
         # Schema-valid bodies score (200) unless they name clients that do not exist (404).
         assert set(statuses) <= {200, 404}
     else:
-        assert set(statuses) <= {400, 404, 413, 415, 422}
+        assert set(statuses) <= {400, 401, 404, 413, 415, 422}

@@ -79,3 +79,18 @@ def test_protected_attributes_do_not_change_the_score(client, api_key, field):
     ).get_json()
     first, second = body["predictions"]
     assert first["probability_of_default"] == second["probability_of_default"]
+
+
+def test_service_probability_matches_the_model_and_reasons_match_explain(app):
+    from app.services.scoring import Application, score_applications
+
+    rows = [GOOD_APPLICATION, dict(GOOD_APPLICATION, EXT_SOURCE_3=0.9, AMT_CREDIT=2.0e6)]
+    with app.app_context():
+        model = model_store.get_model().model
+        scores = score_applications([Application(row) for row in rows])
+    expected = model.predict_proba(pd.DataFrame.from_records(rows))
+    np.testing.assert_allclose([s.probability_of_default for s in scores], expected, atol=2e-6)
+    contributions, _, _ = model.explain(pd.DataFrame.from_records(rows))
+    for score, (_, row) in zip(scores, contributions.iterrows(), strict=True):
+        for reason in score.reasons:
+            assert reason["contribution"] == pytest.approx(row[reason["group"]], abs=1e-6)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.pages.conftest import ADVISOR, PASSWORD, make_app
+from tests.pages.fixtures import ADVISOR, PASSWORD, make_app
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"

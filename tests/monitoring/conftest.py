@@ -73,11 +73,16 @@ def monitoring_db(monitoring_app):
 
 
 @pytest.fixture
-def advisor_client(monitoring_app, monitoring_db):
-    """A test client signed in as an advisor through the real sign-in form."""
+def advisor_client(monitoring_app):
+    """A test client signed in as an advisor through the real sign-in form.
+
+    No app context is held open around requests: Flask would reuse it, and Flask-Login's
+    cached user in `g` would leak into later anonymous requests.
+    """
     from app.auth.accounts import create_advisor
 
-    create_advisor("drift-advisor", "a-long-password-1")
+    with monitoring_app.app_context():
+        create_advisor("drift-advisor", "a-long-password-1")
     client = monitoring_app.test_client()
     response = client.post(
         "/auth/sign-in", data={"username": "drift-advisor", "password": "a-long-password-1"}
@@ -87,7 +92,8 @@ def advisor_client(monitoring_app, monitoring_db):
 
 
 @pytest.fixture
-def drift_api_key(monitoring_db):
+def drift_api_key(monitoring_app):
     from app.auth.api_keys import create_key
 
-    return create_key("drift-tests")
+    with monitoring_app.app_context():
+        return create_key("drift-tests")

@@ -14,25 +14,46 @@ REPORT_HTML = "<!DOCTYPE html><html><head><title>r</title></head><body>Evidently
 
 
 def column(name, score, drifted, rank, test="Wasserstein distance (normed)", threshold=0.1):
-    return {"column": name, "stat_test": test, "score": score, "threshold": threshold,
-            "drifted": drifted, "strength": score / threshold, "importance_rank": rank}
+    return {
+        "column": name,
+        "stat_test": test,
+        "score": score,
+        "threshold": threshold,
+        "drifted": drifted,
+        "strength": score / threshold,
+        "importance_rank": rank,
+    }
 
 
-def store_run(db, columns, days_ago=0, mean=0.12):
+def store_run(app, columns, days_ago=0, mean=0.12):
     """A stored run as `flask drift run` leaves it (columns strongest drift first)."""
+    from app.extensions import db
+
     drifted = sum(c["drifted"] for c in columns)
     run = DriftRun(
         created_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC) - timedelta(days=days_ago),
-        source="file", source_detail="application_test.csv", rows=4_000, rows_compared=4_000,
-        rows_reference=5_000, column_count=len(columns), drifted_count=drifted,
-        drift_share=drifted / len(columns), dataset_drift=drifted / len(columns) >= 0.5,
-        columns=columns, skipped_columns={}, prediction_drift=None, mean_probability=mean,
-        mean_probability_reference=0.1, model_name="lightgbm", model_version="7",
-        duration_s=3.0, report_html_gz=gzip.compress(REPORT_HTML.encode()),
+        source="file",
+        source_detail="application_test.csv",
+        rows=4_000,
+        rows_compared=4_000,
+        rows_reference=5_000,
+        column_count=len(columns),
+        drifted_count=drifted,
+        drift_share=drifted / len(columns),
+        dataset_drift=drifted / len(columns) >= 0.5,
+        columns=columns,
+        skipped_columns={},
+        prediction_drift=None,
+        mean_probability=mean,
+        mean_probability_reference=0.1,
+        model_name="lightgbm",
+        model_version="7",
+        duration_s=3.0,
+        report_html_gz=gzip.compress(REPORT_HTML.encode()),
     )
-    db.session.add(run)
-    db.session.commit()
-    return run
+    with app.app_context():
+        db.session.add(run)
+        db.session.commit()
 
 
 CALM = [column("AMT_CREDIT", 0.02, False, 1), column("EXT_SOURCE_3", 0.01, False, 2)]
@@ -61,10 +82,10 @@ def test_page_without_runs_says_how_to_make_one(advisor_client):
 
 
 def test_page_tells_the_latest_run_in_words_with_sorted_table_and_charts(
-    advisor_client, monitoring_db
+    advisor_client, monitoring_app
 ):
-    store_run(monitoring_db, CALM, days_ago=3, mean=0.10)
-    store_run(monitoring_db, SHIFTED, mean=0.14)
+    store_run(monitoring_app, CALM, days_ago=3, mean=0.10)
+    store_run(monitoring_app, SHIFTED, mean=0.14)
     page = advisor_client.get("/monitoring").get_data(as_text=True)
     assert "2 of 4 characteristics drifted; the biggest move is in external score 3." in page
     assert page.count("<h1>") == 1
@@ -81,8 +102,8 @@ def test_page_tells_the_latest_run_in_words_with_sorted_table_and_charts(
     assert 'href="/monitoring/runs/2/report"' in page
 
 
-def test_banner_on_every_signed_in_page_when_a_top_feature_drifts(advisor_client, monitoring_db):
-    store_run(monitoring_db, SHIFTED)
+def test_banner_on_every_signed_in_page_when_a_top_feature_drifts(advisor_client, monitoring_app):
+    store_run(monitoring_app, SHIFTED)
     for path in ("/monitoring", "/"):
         page = advisor_client.get(path).get_data(as_text=True)
         banner = page[page.index('role="alert"') :][:600]
@@ -91,8 +112,8 @@ def test_banner_on_every_signed_in_page_when_a_top_feature_drifts(advisor_client
         assert 'href="/monitoring"' in banner
 
 
-def test_no_banner_when_drift_is_small(advisor_client, monitoring_db):
-    store_run(monitoring_db, CALM)
+def test_no_banner_when_drift_is_small(advisor_client, monitoring_app):
+    store_run(monitoring_app, CALM)
     assert "Data drift warning" not in advisor_client.get("/").get_data(as_text=True)
 
 
@@ -103,22 +124,28 @@ def test_no_banner_when_drift_is_small(advisor_client, monitoring_db):
         # 1 of 3 = 33% passes the 30% limit although no top-5 column moved
         ([column("A", 0.2, True, 6), column("B", 0, False, 1), column("C", 0, False, 2)], "(33%)"),
         # 1 of 10 = 10%, but it is the 5th most important column
-        ([column("EXT_SOURCE_1", 0.2, True, 5)] + [column(f"X{i}", 0, False, 6 + i)
-                                                   for i in range(9)], "external score 1"),
+        (
+            [column("EXT_SOURCE_1", 0.2, True, 5)]
+            + [column(f"X{i}", 0, False, 6 + i) for i in range(9)],
+            "external score 1",
+        ),
         ([column("A", 0.2, True, 6)] + [column(f"X{i}", 0, False, i) for i in range(9)], None),
     ],
 )
 def test_alert_rule(columns, expected):
     drifted = sum(c["drifted"] for c in columns)
-    run = DriftRun(columns=columns, drifted_count=drifted, column_count=len(columns),
-                   drift_share=drifted / len(columns))
+    run = DriftRun(
+        columns=columns,
+        drifted_count=drifted,
+        column_count=len(columns),
+        drift_share=drifted / len(columns),
+    )
     message = alert_for(run, share_limit=0.3, top_n=5)
     assert (message is None) if expected is None else (expected in message)
 
 
-def test_report_is_served_to_advisors_only_and_sandboxed(monitoring_app, advisor_client,
-                                                         monitoring_db):
-    store_run(monitoring_db, CALM)
+def test_report_is_served_to_advisors_only_and_sandboxed(monitoring_app, advisor_client):
+    store_run(monitoring_app, CALM)
     anonymous = monitoring_app.test_client().get("/monitoring/runs/1/report")
     assert anonymous.status_code == 302
     plain = advisor_client.get("/monitoring/runs/1/report")
@@ -139,9 +166,9 @@ def test_api_drift_needs_a_key_and_says_when_there_is_no_run(monitoring_app, dri
     assert "flask drift run" in error["message"]
 
 
-def test_api_drift_returns_the_latest_summary(monitoring_app, monitoring_db, drift_api_key):
-    store_run(monitoring_db, CALM, days_ago=1)
-    store_run(monitoring_db, SHIFTED)
+def test_api_drift_returns_the_latest_summary(monitoring_app, drift_api_key):
+    store_run(monitoring_app, CALM, days_ago=1)
+    store_run(monitoring_app, SHIFTED)
     response = monitoring_app.test_client().get("/api/drift", headers={"X-API-Key": drift_api_key})
     assert response.status_code == 200
     body = response.get_json()

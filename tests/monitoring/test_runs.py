@@ -27,9 +27,17 @@ def log_predictions(db, trained_model, count, age):
         fields = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.dropna().items()}
         db.session.add(
             Prediction(
-                created_at=when, source="api", actor="tests", client_id=None, input=fields,
-                probability_of_default=float(probability), decision="accepted",
-                threshold=0.5, model_name="m", model_version="1", latency_ms=1.0,
+                created_at=when,
+                source="api",
+                actor="tests",
+                client_id=None,
+                input=fields,
+                probability_of_default=float(probability),
+                decision="accepted",
+                threshold=0.5,
+                model_name="m",
+                model_version="1",
+                latency_ms=1.0,
             )
         )
     db.session.commit()
@@ -49,8 +57,9 @@ def test_monitored_columns_are_model_inputs_by_importance(trained_model):
 
 
 @pytest.mark.slow
-def test_cli_run_on_a_batch_file_stores_summary_and_report(monitoring_app, monitoring_db,
-                                                           trained_model):
+def test_cli_run_on_a_batch_file_stores_summary_and_report(
+    monitoring_app, monitoring_db, trained_model
+):
     batch = trained_model.data_dir / "application_test.csv"
     result = monitoring_app.test_cli_runner().invoke(args=["drift", "run", "--current", str(batch)])
     assert result.exit_code == 0, result.output
@@ -71,8 +80,9 @@ def test_cli_run_on_a_batch_file_stores_summary_and_report(monitoring_app, monit
 
 
 @pytest.mark.slow
-def test_window_and_last_take_only_the_chosen_predictions(monitoring_app, monitoring_db,
-                                                         trained_model):
+def test_window_and_last_take_only_the_chosen_predictions(
+    monitoring_app, monitoring_db, trained_model
+):
     log_predictions(monitoring_db, trained_model, 150, age=timedelta(days=30))
     log_predictions(monitoring_db, trained_model, 120, age=timedelta(days=1))
     runner = monitoring_app.test_cli_runner()
@@ -96,8 +106,7 @@ def test_window_and_last_take_only_the_chosen_predictions(monitoring_app, monito
     )
 
 
-def test_too_few_rows_in_the_window_makes_no_report(monitoring_app, monitoring_db,
-                                                    trained_model):
+def test_too_few_rows_in_the_window_makes_no_report(monitoring_app, monitoring_db, trained_model):
     log_predictions(monitoring_db, trained_model, 30, age=timedelta(hours=2))
     result = monitoring_app.test_cli_runner().invoke(args=["drift", "run", "--window", "24h"])
     assert result.exit_code == 1
@@ -139,19 +148,35 @@ def test_two_sources_at_once_is_a_usage_error(monitoring_app):
 
 def test_known_client_predictions_are_completed_from_the_client_store(monitoring_db):
     monitoring_db.session.add(
-        Client(sk_id_curr=7, application={"AMT_CREDIT": 1000.0, "FLAG_OWN_CAR": "Y"},
-               history={"BUREAU_LOAN_COUNT": 2.0}, is_training=False)
+        Client(
+            sk_id_curr=7,
+            application={"AMT_CREDIT": 1000.0, "FLAG_OWN_CAR": "Y"},
+            history={"BUREAU_LOAN_COUNT": 2.0},
+            is_training=False,
+        )
     )
     monitoring_db.session.add(
-        Prediction(source="page", client_id=7, input={"AMT_CREDIT": 2000.0},
-                   probability_of_default=0.2, decision="accepted", threshold=0.5,
-                   model_name="m", model_version="1", latency_ms=1.0)
+        Prediction(
+            source="page",
+            client_id=7,
+            input={"AMT_CREDIT": 2000.0},
+            probability_of_default=0.2,
+            decision="accepted",
+            threshold=0.5,
+            model_name="m",
+            model_version="1",
+            latency_ms=1.0,
+        )
     )
     monitoring_db.session.commit()
     sample = sources.from_last(5)
     assert sample.frame.to_dict("records") == [
-        {"AMT_CREDIT": 2000.0, "FLAG_OWN_CAR": "Y", "BUREAU_LOAN_COUNT": 2.0,
-         "probability_of_default": 0.2}
+        {
+            "AMT_CREDIT": 2000.0,
+            "FLAG_OWN_CAR": "Y",
+            "BUREAU_LOAN_COUNT": 2.0,
+            "probability_of_default": 0.2,
+        }
     ]
 
 

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import User
-from tests.pages.conftest import ADVISOR, PASSWORD, make_app
+from tests.pages.fixtures import ADVISOR, PASSWORD, make_app
 
 PROTECTED = [
     "/",

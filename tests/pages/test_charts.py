@@ -31,6 +31,8 @@ def test_gauge_marks_threshold_and_client_in_words():
     assert chart.summary == (
         "The client's probability of default is 23.4%; the refusal threshold is 10.0%."
     )
+    texts = [layer for layer in chart.spec["layer"] if layer["mark"]["type"] == "text"]
+    assert [t["mark"]["dy"] for t in texts] == [-30, 30]  # threshold above, client below
     assert chart.table.rows == [["This client", "23.4%"], ["Refusal threshold", "10.0%"]]
     shapes = [
         layer["mark"].get("shape")
@@ -69,7 +71,7 @@ def test_scatter_zooms_and_marks_client_with_shape_and_label():
     assert_valid(chart.spec)
     assert chart.spec["params"][0]["bind"] == "scales"
     assert chart.spec["layer"][1]["mark"]["shape"] == charts.CLIENT_SHAPE
-    assert chart.spec["layer"][2]["mark"]["text"] == "This client"
+    assert [layer["mark"].get("text") for layer in chart.spec["layer"][2:]] == ["This client"] * 2
     assert chart.title == "Credit against income"
 
 

@@ -16,8 +16,12 @@ REAL_SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "homecre
 def test_quick_training_on_the_real_sample_has_a_credible_auc(tmp_path):
     previous_uri = mlflow.get_tracking_uri()
     try:
-        result = train(REAL_SAMPLE, quick=True, uri=f"sqlite:///{tmp_path / 'mlflow.db'}",
-                       candidates=fixture_candidates())
+        result = train(
+            REAL_SAMPLE,
+            quick=True,
+            uri=f"sqlite:///{tmp_path / 'mlflow.db'}",
+            candidates=fixture_candidates(),
+        )
     finally:
         mlflow.set_tracking_uri(previous_uri)
         mlflow.set_registry_uri(previous_uri)

@@ -45,8 +45,16 @@ def test_champion_from_the_registry_scores_raw_rows(trained_model, raw_applicati
 
 def test_a_single_row_with_a_few_columns_is_scored(trained_model):
     loaded = mlflow.pyfunc.load_model(trained_model.model_uri)
-    row = pd.DataFrame([{"AMT_INCOME_TOTAL": 120000.0, "AMT_CREDIT": 500000.0,
-                         "NAME_CONTRACT_TYPE": "Cash loans", "DAYS_BIRTH": -12000}])
+    row = pd.DataFrame(
+        [
+            {
+                "AMT_INCOME_TOTAL": 120000.0,
+                "AMT_CREDIT": 500000.0,
+                "NAME_CONTRACT_TYPE": "Cash loans",
+                "DAYS_BIRTH": -12000,
+            }
+        ]
+    )
     scores = loaded.predict(row)
     assert scores.shape == (1, 1)
     assert 0.0 < scores[OUTPUT_COLUMN].iloc[0] < 1.0
@@ -90,14 +98,21 @@ def test_run_logs_candidates_plots_and_leakage_report(trained_model):
         [run.info.experiment_id], f"tags.mlflow.parentRunId = '{run.info.run_id}'"
     )
     assert {child.data.tags["candidate"] for child in children} == {
-        "dummy_prior", "logreg_class_weight", "lightgbm_class_weight"
+        "dummy_prior",
+        "logreg_class_weight",
+        "lightgbm_class_weight",
     }
     assert all("cv_business_cost" in child.data.metrics for child in children)
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
     assert {"leakage_report.json", "model_card.md", "report.json", "plots"} <= artifacts
     plots = {a.path for a in client.list_artifacts(run.info.run_id, "plots")}
-    assert {"plots/roc.png", "plots/cost_vs_threshold.png", "plots/confusion_matrix.png",
-            "plots/calibration.png", "plots/shap_summary.png"} <= plots
+    assert {
+        "plots/roc.png",
+        "plots/cost_vs_threshold.png",
+        "plots/confusion_matrix.png",
+        "plots/calibration.png",
+        "plots/shap_summary.png",
+    } <= plots
 
 
 def _leaky_copy(source, target):
@@ -117,8 +132,10 @@ def test_guard_refuses_to_register_a_leaky_model(trained_model, tmp_path, keep_t
         train(data_dir, quick=True, uri=uri, candidates=linear_only)
     client = MlflowClient(uri)
     assert client.search_registered_models() == []
-    run = client.search_runs([client.get_experiment_by_name(MODEL_NAME).experiment_id],
-                             "tags.registration LIKE 'refused%'")[0]
+    run = client.search_runs(
+        [client.get_experiment_by_name(MODEL_NAME).experiment_id],
+        "tags.registration LIKE 'refused%'",
+    )[0]
     report = mlflow.artifacts.load_dict(f"{run.info.artifact_uri}/leakage_report.json")
     assert report["suspicious"]["EXT_SOURCE_2"] == 1.0
 
@@ -137,18 +154,16 @@ def _weak_candidate():
 
 
 @pytest.mark.slow
-def test_a_worse_model_does_not_take_the_champion_alias(trained_model, tmp_path,
-                                                        keep_tracking_uri):
+def test_a_worse_model_does_not_take_the_champion_alias(trained_model, tmp_path, keep_tracking_uri):
     store = tmp_path / "store"
-    shutil.copytree(trained_model.tracking_uri.removeprefix("sqlite:///").rsplit("/", 1)[0],
-                    store)
+    shutil.copytree(trained_model.tracking_uri.removeprefix("sqlite:///").rsplit("/", 1)[0], store)
     uri = f"sqlite:///{store / 'mlflow.db'}"
     result = train(trained_model.data_dir, quick=True, uri=uri, candidates=[_weak_candidate()])
     client = MlflowClient(uri)
     assert result.promoted is False
     assert result.comparison["champion_cost"] < result.comparison["new_cost"]
     champion = client.get_model_version_by_alias(MODEL_NAME, CHAMPION_ALIAS)
-    assert champion.version == trained_model.result.model_version
+    assert str(champion.version) == trained_model.result.model_version
     assert client.get_model_version(MODEL_NAME, result.model_version).tags["promoted"] == "false"
 
 

@@ -1,4 +1,5 @@
-"""Dashboard fixtures: an app with the demo clients loaded, the session's model and an advisor.
+"""Dashboard fixtures (registered in tests/conftest.py via pytest_plugins): an app with the demo
+clients loaded, the session's model and an advisor.
 
 The database (demo clients + one advisor) is built once per session and copied for each test,
 so a test that writes (predictions, new clients) never leaks into the next.

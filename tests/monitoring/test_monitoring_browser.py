@@ -1,0 +1,106 @@
+"""The monitoring page in real Chromium: axe-core at 100% and 200% text, SVG charts, reflow,
+and Evidently's report rendering with every request off this machine refused."""
+
+import json
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.browser.conftest import (  # noqa: F401
+    CHROMIUM_ARGS,
+    browser,  # noqa: F401  (fixture)
+    sign_in,
+)
+from tests.browser.test_dashboard_browser import _axe_violations, _settle
+from tests.monitoring.test_pages import CALM, SHIFTED, store_run
+from tests.pages.fixtures import ADVISOR, PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def monitoring_live(tmp_path_factory, trained_model):
+    """A live app with two older stored runs and one real run on the demo application_test."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.auth.accounts import create_advisor
+    from app.config import TestConfig
+
+    path = tmp_path_factory.mktemp("monitoring-live") / "app.db"
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        "MODEL_URI": trained_model.model_uri,
+        "MLFLOW_TRACKING_URI": trained_model.tracking_uri,
+        "RATELIMIT_ENABLED": False,
+    }
+    app = create_app(type("MonitoringLiveConfig", (TestConfig,), settings))
+    with app.app_context():
+        upgrade()
+        create_advisor(ADVISOR, PASSWORD)
+    store_run(app, CALM, days_ago=14)
+    store_run(app, SHIFTED, days_ago=7)
+    batch = trained_model.data_dir / "application_test.csv"
+    result = app.test_cli_runner().invoke(args=["drift", "run", "--current", str(batch)])
+    assert result.exit_code == 0, result.output
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def test_monitoring_page_passes_axe_and_renders_its_charts(page, monitoring_live):
+    sign_in(page, monitoring_live)
+    page.goto(f"{monitoring_live}/monitoring")
+    _settle(page)
+    for chart_id in ("drift-share-history", "mean-probability-history"):
+        container = page.locator(f"#{chart_id}")
+        assert container.get_attribute("role") == "img"
+        assert container.locator("svg").count() == 1
+    assert page.locator("[data-render-error]").count() == 0
+    found = {}
+    for zoom in ("100%", "200%"):
+        page.evaluate("z => document.documentElement.style.fontSize = z", zoom)
+        found[zoom] = _axe_violations(page)
+    assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)[:3000]
+
+
+def test_monitoring_page_reflows_at_320_css_pixels(browser, monitoring_live):  # noqa: F811
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    sign_in(page, monitoring_live)
+    page.goto(f"{monitoring_live}/monitoring")
+    _settle(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 320
+
+
+def test_evidently_report_renders_with_no_request_off_this_machine(page, monitoring_live):
+    sign_in(page, monitoring_live)
+    outside = []
+
+    def only_local(route):
+        if route.request.url.startswith(monitoring_live):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(f"{monitoring_live}/monitoring")
+    page.click("text=Open Evidently's full report for this check")
+    page.wait_for_selector("text=Dataset Drift")
+    assert page.locator("text=Share of Drifted Columns").count() >= 1
+    assert outside == []
