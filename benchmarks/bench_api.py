@@ -133,7 +133,11 @@ def main(argv=None):
     )
     key = prepare(args.data, env)
     port = free_port()
-    server = start_server(database, args.model_uri, port, workers=2)
+    model_settings = {
+        "MODEL_URI": args.model_uri,
+        "MLFLOW_TRACKING_URI": os.environ.get("MLFLOW_TRACKING_URI"),
+    }
+    server = start_server(database, model_settings, port, workers=2)
     try:
         url = f"http://127.0.0.1:{port}/api/predict"
         lines, p50 = bench_gunicorn(url, {"X-API-Key": key}, database, args)

@@ -29,12 +29,14 @@ def main(argv=None):
         result = train(args.data, quick=args.quick, uri=f"sqlite:///{store}/mlflow.db")
         seconds = time.perf_counter() - started
     mode = "--quick" if args.quick else "full"
-    print(f"- `{args.data}` {mode}: **{seconds:.0f} s** wall (load, features, 8 candidates CV, "
-          f"refit, SHAP, plots, registration); champion {result.model.model_name}, "
-          f"test AUC {result.metrics['auc']:.3f}, cost {result.metrics['business_cost']:.4f} "
-          f"per application at threshold {result.model.threshold:.3f}; "
-          f"load average after: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
-          f"({platform.python_version()})")
+    print(
+        f"- `{args.data}` {mode}: **{seconds:.0f} s** wall (load, features, 8 candidates CV, "
+        f"refit, SHAP, plots, registration); champion {result.model.model_name}, "
+        f"test AUC {result.metrics['auc']:.3f}, cost {result.metrics['business_cost']:.4f} "
+        f"per application at threshold {result.model.threshold:.3f}; "
+        f"load average after: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+        f"({platform.python_version()})"
+    )
 
 
 if __name__ == "__main__":

@@ -69,10 +69,7 @@ class ContributionExplainer(BaseEstimator):
             self.method_ = "linear_coef_times_centred_value"
             self.mean_ = Z.mean(axis=0)
         else:
-            import shap  # heavy; only the tree ensembles other than LightGBM need it
-
             self.method_ = "shap_tree_explainer"
-            self.tree_explainer_ = shap.TreeExplainer(self.classifier_)
         membership = [self.groups.index(self.group_of(source)) for source in self.sources_]
         self.membership_ = np.zeros((Z.shape[1], len(self.groups)))
         self.membership_[np.arange(Z.shape[1]), membership] = 1.0
@@ -88,11 +85,25 @@ class ContributionExplainer(BaseEstimator):
             coef = self.classifier_.coef_.ravel()
             base = float(self.classifier_.intercept_[0] + coef @ self.mean_)
             return coef * (Z - self.mean_), base, Z
-        values = np.asarray(self.tree_explainer_.shap_values(Z), dtype=float)
+        explainer = self._tree_explainer()
+        values = np.asarray(explainer.shap_values(Z), dtype=float)
         if values.ndim == 3:  # one slice per class: keep the default class
             values = values[..., -1]
-        base = np.ravel(self.tree_explainer_.expected_value)[-1]
+        base = np.ravel(explainer.expected_value)[-1]
         return values, float(base), Z
+
+    def _tree_explainer(self):
+        """shap's TreeExplainer, built on first use and never pickled with the model."""
+        if getattr(self, "_tree_explainer_cache", None) is None:
+            import shap  # heavy; only the tree ensembles other than LightGBM need it
+
+            self._tree_explainer_cache = shap.TreeExplainer(self.classifier_)
+        return self._tree_explainer_cache
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_tree_explainer_cache", None)
+        return state
 
     def group_contributions(self, X):
         """``(contributions per business group, base value)`` as a numpy matrix and a float."""

@@ -39,7 +39,7 @@ def fairness_table(frame, y_true, probability, threshold):
     }
     rows = []
     for attribute, values in attributes.items():
-        for group in sorted(set(values)):
+        for group in sorted(set(values), key=_band_order):
             members = values == group
             rows.append(
                 {
@@ -52,6 +52,14 @@ def fairness_table(frame, y_true, probability, threshold):
                 }
             )
     return rows
+
+
+def _band_order(group):
+    """Age bands youngest first, then other groups alphabetically, unknown last."""
+    bands = [label for _, _, label in [*AGE_BANDS, OLDEST_BAND]]
+    if group in bands:
+        return (0, bands.index(group), "")
+    return (2 if group == UNKNOWN else 1, 0, group)
 
 
 def _auc_or_none(y_true, probability):

@@ -50,6 +50,12 @@ def apply_shift(applications):
     applications["AMT_CREDIT"] = (applications["AMT_CREDIT"] * 1.15 * 2).round() / 2
     younger = np.minimum(applications["DAYS_BIRTH"] + 1096, YOUNGEST_DAYS_BIRTH)
     applications["DAYS_BIRTH"] = younger.astype(np.int64)
+    # keep the younger applicants' jobs starting at 16 or later (365243: not employed)
+    employed = applications["DAYS_EMPLOYED"] < 0
+    earliest_job = applications["DAYS_BIRTH"] + 16 * 365
+    applications.loc[employed, "DAYS_EMPLOYED"] = np.maximum(
+        applications.loc[employed, "DAYS_EMPLOYED"], earliest_job[employed]
+    )
     return applications
 
 

@@ -1,6 +1,6 @@
 """Synthetic application rows (application_train / application_test) and the latent client risk.
 
-Each client gets hidden traits: `quality` (drives the three EXT_SOURCE scores) and `behaviour`
+Each client gets hidden traits: credit-quality scores (drive EXT_SOURCE_1..3) and `behaviour`
 (drives the history tables: late instalments, refusals, bureau overdues). TARGET is drawn from a
 log-odds that adds those traits, age, employment length, education and the loan's burden, plus
 noise no column reveals, so a good model can reach about AUC 0.78 and no single column much
@@ -54,7 +54,6 @@ class Clients:
 
     sk_id_curr: np.ndarray
     behaviour: np.ndarray  # higher = pays later, gets refused more, has more overdue
-    income: np.ndarray
 
 
 def _latent(rng, n):
@@ -246,5 +245,5 @@ def make_applications(rng, sk_id_curr, with_target=True):
     log_odds = _risk_log_odds(cols, latent, employed_years, burden)
     cols["TARGET"] = bernoulli(rng, logistic(log_odds)).astype(np.int64)
     table = "application_train" if with_target else "application_test"
-    clients = Clients(cols["SK_ID_CURR"], latent["behaviour"], cols["AMT_INCOME_TOTAL"])
+    clients = Clients(cols["SK_ID_CURR"], latent["behaviour"])
     return to_frame(table, cols), clients

@@ -54,7 +54,8 @@ def monitoring_live(tmp_path_factory, trained_model):
 
 @pytest.fixture
 def page(browser):  # noqa: F811
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # bypass_csp: axe-core is injected as an inline script, which the app's CSP refuses.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(20_000)
     yield page
@@ -66,9 +67,14 @@ def test_monitoring_page_passes_axe_and_renders_its_charts(page, monitoring_live
     page.goto(f"{monitoring_live}/monitoring")
     _settle(page)
     for chart_id in ("drift-share-history", "mean-probability-history"):
-        container = page.locator(f"#{chart_id}")
-        assert container.get_attribute("role") == "img"
-        assert container.locator("svg").count() == 1
+        figure = page.locator(f"[role=img]:has(#{chart_id})")
+        assert figure.get_attribute("aria-label").startswith(
+            {
+                "drift-share-history": "Drift share over time. ",
+                "mean-probability-history": "Mean predicted probability over time. ",
+            }[chart_id]
+        )
+        assert page.locator(f"#{chart_id} svg").count() == 1
     assert page.locator("[data-render-error]").count() == 0
     found = {}
     for zoom in ("100%", "200%"):

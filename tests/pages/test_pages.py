@@ -263,3 +263,24 @@ def test_model_page_shows_report(advisor, model_source):
     assert "Default rate, refusal rate and AUC by group" in page
     assert "<td>Gender</td>" in page and "<td>Age band</td>" in page
     assert re.search(r"Chosen threshold \d+\.\d%", page)
+
+
+def test_pages_say_when_no_model_is_loaded(tmp_path, pages_database, demo_ids):
+    import shutil
+
+    from app.services import model_store
+    from tests.pages.fixtures import ADVISOR, PASSWORD, ModelSource, make_app
+
+    shutil.copy(pages_database, tmp_path / "nomodel.db")
+    missing = str(tmp_path / "no-model-here")
+    app = make_app(tmp_path / "nomodel.db", ModelSource(missing, None))
+    client = app.test_client()
+    client.post("/auth/sign-in", data={"username": ADVISOR, "password": PASSWORD})
+    try:
+        response = client.get(f"/clients/{demo_ids['accepted']}")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 503
+        assert "Scoring is unavailable right now: no model is loaded." in page
+        assert client.get("/").status_code == 200  # the rest of the dashboard still works
+    finally:
+        model_store.forget()

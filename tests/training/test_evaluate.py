@@ -110,3 +110,10 @@ def test_fairness_table_rates_per_group():
     assert by_group[("CODE_GENDER", "M")]["refusal_rate"] == 1.0
     assert by_group[("CODE_GENDER", "M")]["auc"] == 1.0
     assert by_group[("age_band", "under 30")]["count"] == 4
+
+
+def test_fairness_table_lists_age_bands_youngest_first():
+    frame = pd.DataFrame({"DAYS_BIRTH": [-70 * 365.25, -25 * 365.25, -45 * 365.25, np.nan]})
+    rows = fairness_table(frame, [0, 1, 0, 1], [0.1, 0.9, 0.2, 0.8], threshold=0.5)
+    bands = [r["group"] for r in rows if r["attribute"] == "age_band"]
+    assert bands == ["under 30", "40-49", "60 and over", "unknown"]

@@ -194,6 +194,9 @@ def test_shift_direction_in_the_written_test_file(tables):
     assert test["EXT_SOURCE_3"].mean() < train["EXT_SOURCE_3"].mean() - 0.04
     assert test["AMT_CREDIT"].median() > train["AMT_CREDIT"].median()
     assert test["DAYS_BIRTH"].mean() > train["DAYS_BIRTH"].mean() + 600
+    for frame in (train, test):
+        employed = frame[frame["DAYS_EMPLOYED"] < 0]
+        assert (employed["DAYS_EMPLOYED"] >= employed["DAYS_BIRTH"] + 16 * 365).all()
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):

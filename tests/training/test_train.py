@@ -170,3 +170,45 @@ def test_a_worse_model_does_not_take_the_champion_alias(trained_model, tmp_path,
 def test_cli_names_the_missing_data_folder(tmp_path, caplog):
     assert main(["--data", str(tmp_path / "nowhere")]) == 2
     assert "nowhere" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "name", ["logreg_class_weight", "hist_gradient_boosting_class_weight", "lightgbm_smote"]
+)
+def test_every_kind_of_champion_explains_additively_after_pickling(trained_model, name):
+    import pickle
+
+    from training.candidates import scoring_pipeline
+    from training.explain import ContributionExplainer, raw_score
+    from training.features import group_of
+
+    X = trained_model.model.features(
+        load_applications(trained_model.data_dir / "application_train.csv").head(400)
+    )
+    y = np.arange(len(X)) % 7 == 0  # any labels will do: additivity holds for every fit
+    candidate = next(c for c in default_candidates() if c.name == name)
+    pipeline = scoring_pipeline(candidate.make_pipeline(0).fit(X, y))
+    explainer = ContributionExplainer(group_of, list(GROUP_LABELS)).fit(pipeline, X)
+    explainer = pickle.loads(pickle.dumps(explainer))
+    values, base_value = explainer.group_contributions(X.head(20))
+    np.testing.assert_allclose(
+        values.sum(axis=1) + base_value, raw_score(explainer.pipeline_, X.head(20)), atol=1e-6
+    )
+
+
+def test_search_scores_random_draws_and_keeps_the_cheapest(trained_model):
+    from sklearn.model_selection import StratifiedKFold
+
+    from training.candidates import search
+
+    applications = load_applications(trained_model.data_dir / "application_train.csv")
+    X = trained_model.model.features(applications.head(600))
+    y = applications["TARGET"].head(600).to_numpy()
+    folds = list(StratifiedKFold(2, shuffle=True, random_state=0).split(X, y))
+    candidate = next(c for c in default_candidates() if c.name == "lightgbm_undersampling")
+    result = search(candidate, X, y, folds, n_iter=3, random_state=0)
+    assert len(result.draws) == 3
+    assert result.draws[0]["params"] == {}
+    assert set(result.draws[1]["params"]) == set(candidate.param_distributions)
+    assert result.cv_cost == min(draw["cv_cost"] for draw in result.draws)
+    assert len(result.oof_raw) == len(y)
