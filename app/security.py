@@ -1,10 +1,10 @@
 """Security headers and rate limits, attached to the app by `init_security(app)`.
 
-Settings (app config, defaults below; environment variables of the same name override them):
-RATELIMIT_ENABLED (off under TESTING unless a test turns it on), RATELIMIT_API,
+Each setting comes from the app config, else the environment variable of the same name, else
+DEFAULTS below: RATELIMIT_ENABLED (off under TESTING unless a test turns it on), RATELIMIT_API,
 RATELIMIT_SIGN_IN, RATELIMIT_STORAGE_URI (memory:// by default: limits are per gunicorn worker;
 point it at Redis to share them), PROXY_FIX_X_FOR (proxies in front of the app, 1 on Heroku),
-CONTENT_SECURITY_POLICY.
+CONTENT_SECURITY_POLICY; CSP_SANDBOXED_ENDPOINTS (config only).
 """
 
 import os
@@ -76,7 +76,8 @@ def _flag(value: str, name: str) -> bool:
 def _configure(app: Flask) -> None:
     """Fill the settings the app config leaves unset: environment first, then DEFAULTS."""
     for name, default in DEFAULTS.items():
-        app.config.setdefault(name, os.environ.get(name, default))
+        from_env = os.environ.get(name) if isinstance(default, str | None) else None
+        app.config.setdefault(name, from_env if from_env is not None else default)
     hops = app.config["PROXY_FIX_X_FOR"]
     if hops is None:
         hops = 1 if app.config.get("ENV_NAME") == "production" else 0

@@ -81,6 +81,8 @@ def bench_mlflow_serve(model_uri: str, env: dict, n: int) -> list[float]:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"mlflow models serve exited with {process.returncode}")
             try:
                 if requests.get(f"{url}/ping", timeout=2).status_code == 200:
                     break
@@ -144,14 +146,14 @@ def main(argv=None):
     finally:
         server.terminate()
         server.wait(timeout=30)
+    print("| measurement | result |\n|---|---|")
+    print("\n".join(lines), flush=True)
     serve_p50, serve_p99 = percentiles(bench_mlflow_serve(args.model_uri, env, args.requests))
-    lines.append(
+    print(
         f"| `mlflow models serve`, same model, probability only (n={args.requests}) "
         f"| p50 {serve_p50:.1f} ms, p99 {serve_p99:.1f} ms |"
     )
-    lines.append(f"| ratio: API p50 / mlflow serve p50 | {p50 / serve_p50:.2f} |")
-    print("| measurement | result |\n|---|---|")
-    print("\n".join(lines))
+    print(f"| ratio: API p50 / mlflow serve p50 | {p50 / serve_p50:.2f} |", flush=True)
 
 
 if __name__ == "__main__":

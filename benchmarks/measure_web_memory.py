@@ -11,6 +11,7 @@ sees) of the master and its workers.
 import argparse
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -55,7 +56,8 @@ def measure(model_dir: str, workers: int, preload: str, work: Path) -> dict:
     subprocess.run(procfile("release"), **run)
     key = subprocess.run("flask --app app api-keys create bench", **run, text=True)
     key = key.stdout.splitlines()[-1]
-    web = subprocess.Popen(procfile("web"), shell=True, cwd=ROOT, env=env,
+    # Its own process group: /bin/sh stays the parent of gunicorn, so stop the whole group.
+    web = subprocess.Popen(procfile("web"), shell=True, cwd=ROOT, env=env, start_new_session=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         url = f"http://127.0.0.1:{env['PORT']}/api/predict"
@@ -67,13 +69,14 @@ def measure(model_dir: str, workers: int, preload: str, work: Path) -> dict:
                 time.sleep(0.5)
         for _ in range(4 * workers):
             post(url, {"application": {"AMT_CREDIT": 500000.0}}, key)
-        processes = [psutil.Process(web.pid), *psutil.Process(web.pid).children(recursive=True)]
+        group = [psutil.Process(web.pid), *psutil.Process(web.pid).children(recursive=True)]
+        processes = [p for p in group if p.name() not in ("sh", "dash", "bash")]
         pss = sum(p.memory_full_info().pss for p in processes) / 2**20
         rss = sum(p.memory_info().rss for p in processes) / 2**20
         return {"preload": preload, "processes": len(processes), "pss_mb": round(pss),
                 "rss_sum_mb": round(rss)}  # fmt: skip
     finally:
-        web.terminate()
+        os.killpg(web.pid, signal.SIGTERM)
         web.wait(timeout=60)
 
 

@@ -8,6 +8,7 @@ before calibrating).
 """
 
 import logging
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import ParameterSampler
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+from tqdm import tqdm
 
 from training.evaluate import best_threshold, business_cost
 from training.explain import raw_score
@@ -228,7 +230,15 @@ def search(candidate, X, y, folds, n_iter, random_state):
         draws += [dict(draw) for draw in sampler]
     best = None
     history = []
-    for params in draws:
+    progress = tqdm(
+        draws,
+        desc=candidate.name,
+        unit="draw",
+        leave=False,
+        file=sys.stderr,
+        disable=len(draws) == 1,
+    )
+    for params in progress:
         pipeline = candidate.make_pipeline(random_state).set_params(**params)
         oof = cross_validated_raw(pipeline, X, y, folds)
         threshold, cost = best_threshold(y, oof)

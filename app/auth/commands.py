@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.accounts import AccountError, create_advisor, set_password
 
@@ -18,6 +19,13 @@ def _read_password(password: str | None, from_stdin: bool) -> str:
     return password
 
 
+def _database_error(error: SQLAlchemyError) -> click.ClickException:
+    return click.ClickException(
+        f"the advisor accounts could not be stored ({type(error.orig or error).__name__}: "
+        f"{error.orig or error}). Is the database migrated? Run `flask --app app db upgrade`."
+    )
+
+
 @users_cli.command("create")
 @click.argument("username")
 @click.option(
@@ -30,6 +38,8 @@ def create_command(username, password, password_stdin, exist_ok):
     secret = _read_password(password, password_stdin)
     try:
         create_advisor(username, secret)
+    except SQLAlchemyError as error:
+        raise _database_error(error) from None
     except AccountError as error:
         if exist_ok and "already exists" in str(error):
             click.echo(f"Advisor '{username}' already exists.")
@@ -46,6 +56,8 @@ def set_password_command(username, password, password_stdin):
     """Change an advisor's password."""
     try:
         set_password(username, _read_password(password, password_stdin))
+    except SQLAlchemyError as error:
+        raise _database_error(error) from None
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Password changed for '{username}'.")

@@ -69,7 +69,7 @@ def test_cli_run_on_a_batch_file_stores_summary_and_report(
     assert (run.source, run.source_detail, run.column_count) == ("file", batch.name, 50)
     assert run.rows == run.rows_compared == sum(1 for _ in batch.open()) - 1
     assert run.rows_reference == len(trained_model.model.reference)
-    assert set(SHIFTED_COLUMNS) & set(c["column"] for c in run.columns) <= set(drifted)
+    assert set(SHIFTED_COLUMNS) <= set(drifted)  # all three are among the top 50 and move
     assert run.drifted_count == len(drifted)
     assert run.drift_share == pytest.approx(len(drifted) / 50)
     assert run.model_version == str(trained_model.result.model_version)

@@ -225,6 +225,17 @@ def test_cli_rejects_bad_arguments_with_a_clear_message(tmp_path, arguments, mes
     assert not (tmp_path / "x").exists()
 
 
+def test_cli_names_an_output_folder_it_cannot_create(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    command = [sys.executable, "-m", "training.synthetic", "--out", str(blocker / "data")]
+    command += ["--clients", "10"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert f"--out: cannot write to {blocker / 'data'}: Not a directory" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_cli_writes_the_eight_files(tmp_path):
     command = [
         sys.executable,
