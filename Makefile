@@ -10,7 +10,7 @@ export MLFLOW_TRACKING_URI ?= sqlite:///$(CURDIR)/instance/mlflow.db
 export FLASK_APP := app
 PORT ?= 5000
 
-.PHONY: run test install system-deps data model db clients demo-accounts serve lint bench clean
+.PHONY: run test install system-deps data model db clients demo-accounts drift lint clean
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -31,9 +31,36 @@ instance/.model-trained: $(DEMO_DATA)/application_train.csv
 	$(BIN)/python -m training.train --data $(DEMO_DATA) --quick
 	touch $@
 
-run: model
-	@echo "Model registered. Open the MLflow UI with:"
-	@echo "  $(BIN)/mlflow ui --backend-store-uri $(MLFLOW_TRACKING_URI)"
+db: $(VENV)/.installed
+	$(BIN)/flask db upgrade
+
+clients: instance/.clients-loaded
+instance/.clients-loaded: instance/.model-trained
+	$(BIN)/flask db upgrade
+	$(BIN)/flask clients load $(DEMO_DATA)
+	touch $@
+
+# The demo advisor and API key are made once; their secrets stay in instance/ (git-ignored).
+demo-accounts: instance/demo-api-key.txt
+instance/demo-api-key.txt: instance/.clients-loaded
+	@echo "$${DEMO_ADVISOR_PASSWORD:-demo-advisor}" | $(BIN)/flask users create advisor --password-stdin --exist-ok
+	$(BIN)/flask api-keys create demo | tail -n 1 > $@.tmp && mv $@.tmp $@
+
+# Two drift runs for the monitoring page: the demo's new applicants, then the logged predictions.
+drift: instance/.drift-demo
+instance/.drift-demo: instance/demo-api-key.txt
+	$(BIN)/flask clients score --limit 500
+	$(BIN)/flask drift run --current $(DEMO_DATA)/application_test.csv
+	$(BIN)/flask drift run --last 500
+	touch $@
+
+run: instance/.drift-demo
+	@echo ""
+	@echo "Prêt à dépenser is serving on http://127.0.0.1:$(PORT)"
+	@echo "  advisor sign-in : advisor / $${DEMO_ADVISOR_PASSWORD:-demo-advisor}"
+	@echo "  demo API key    : $$(cat instance/demo-api-key.txt)   (header X-API-Key)"
+	@echo "  MLflow UI       : $(BIN)/mlflow ui --backend-store-uri $(MLFLOW_TRACKING_URI)"
+	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) "app:create_app()"
 
 test: $(VENV)/.installed system-deps
 	$(BIN)/pytest
@@ -42,4 +69,5 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean:
-	rm -rf instance/data instance/mlflow.db instance/mlartifacts instance/.model-trained
+	rm -rf instance/data instance/*.db instance/mlartifacts instance/.model-trained instance/.clients-loaded \
+	  instance/demo-api-key.txt instance/.drift-demo

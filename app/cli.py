@@ -1,4 +1,4 @@
-"""flask commands: `clients load DIR`, `api-keys create NAME`, `api-keys revoke NAME`."""
+"""flask commands: `clients load DIR`, `clients score`, `api-keys create|revoke NAME`."""
 
 import time
 
@@ -28,6 +28,34 @@ def load_clients_command(data_dir):
     for table, report in reports.items():
         click.echo(f"{table}: {report}")
     click.echo(f"Done in {time.perf_counter() - started:.1f} s.")
+
+
+@clients_cli.command("score")
+@click.option("--limit", default=500, show_default=True, type=click.IntRange(1, 100_000))
+def score_clients_command(limit):
+    """Score the newest LIMIT new applicants as a batch job (source "batch"), logging each one.
+
+    A stand-in for the nightly batch a loan-origination system sends; it gives the prediction log,
+    and so drift monitoring, real rows to work on.
+    """
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Client
+    from app.services.scoring import score_and_log, stored_application
+
+    ids = db.session.scalars(
+        sa.select(Client.sk_id_curr)
+        .where(Client.is_training.is_(False))
+        .order_by(Client.sk_id_curr)
+        .limit(limit)
+    ).all()
+    if not ids:
+        raise click.ClickException("No new applicants in the client store: run `clients load DIR`.")
+    for start in range(0, len(ids), 1000):  # the API's batch limit, same transaction size
+        batch = [stored_application(client_id) for client_id in ids[start : start + 1000]]
+        score_and_log(batch, source="batch", actor="cli")
+    click.echo(f"Scored and logged {len(ids)} applications.")
 
 
 @api_keys_cli.command("create")
