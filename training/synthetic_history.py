@@ -57,7 +57,9 @@ def make_bureau(rng, clients, first_id):
     active = cols["CREDIT_ACTIVE"] == "Active"
     duration = np.round(rng.lognormal(np.log(500), 1.0, n))
     cols["DAYS_CREDIT"] = days_credit
-    cols["DAYS_CREDIT_ENDDATE"] = blank_out(days_credit + duration, rng.random(n) < 0.06)
+    cols["DAYS_CREDIT_ENDDATE"] = with_missing(
+        rng, "bureau", "DAYS_CREDIT_ENDDATE", days_credit + duration
+    )
     ended = np.minimum(days_credit + np.round(duration * rng.uniform(0.5, 1.0, n)), -1)
     # the real sample leaves the end date of about a quarter of active credits blank (not all)
     cols["DAYS_ENDDATE_FACT"] = blank_out(ended, active & (rng.random(n) < 0.23))

@@ -78,8 +78,9 @@ def _dates(rng, cols, approved, n):
         "DAYS_TERMINATION": termination,
         "NFLAG_INSURED_ON_APPROVAL": (rng.random(n) < 0.33).astype(float),
     }
+    undated = ~approved | (rng.random(n) < 0.06)  # as ~6% of the real sample's approved loans
     for name, values in dates.items():
-        cols[name] = blank_out(values, ~approved)
+        cols[name] = blank_out(values, undated)
     return first_due
 
 
@@ -104,7 +105,7 @@ def _amounts(rng, cols, status, n):
     cols["AMT_APPLICATION"] = application
     cols["AMT_CREDIT"] = credit
     cols["CNT_PAYMENT"] = blank_out(np.nan_to_num(terms, nan=12.0), no_term)
-    cols["AMT_ANNUITY"] = blank_out(annuity, canceled)
+    cols["AMT_ANNUITY"] = blank_out(annuity, no_term)
     cols["AMT_GOODS_PRICE"] = blank_out(application, canceled | no_goods)
 
 

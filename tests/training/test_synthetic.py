@@ -22,6 +22,7 @@ from sklearn.preprocessing import StandardScaler
 from training.schema import TABLES
 from training.synthetic import FILES, SHIFTED_COLUMNS, apply_shift, generate
 from training.synthetic_applications import make_applications
+from training.synthetic_profile import MISSING_RATES
 
 SAMPLE_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "homecredit-sample"
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,6 +142,13 @@ def test_real_quirks_are_reproduced(tables):
     assert (previous["NAME_CASH_LOAN_PURPOSE"] == "XNA").any()
     assert train["EXT_SOURCE_1"].isna().mean() == pytest.approx(0.565, abs=0.04)
     assert train["OCCUPATION_TYPE"].isna().mean() == pytest.approx(0.309, abs=0.04)
+
+
+def test_missing_rates_match_the_measured_ones(tables):
+    for name, rates in MISSING_RATES.items():
+        for column in TABLES[name]:
+            measured = rates.get(column, 0.0)
+            assert tables[name][column].isna().mean() == pytest.approx(measured, abs=0.035), column
 
 
 def test_code_gender_xna_is_as_rare_as_in_the_real_file(tables):
