@@ -63,7 +63,8 @@ def make_bureau(rng, clients, first_id):
     ended = np.minimum(days_credit + np.round(duration * rng.uniform(0.5, 1.0, n)), -1)
     # the real sample leaves the end date of about a quarter of active credits blank (not all)
     cols["DAYS_ENDDATE_FACT"] = blank_out(ended, active & (rng.random(n) < 0.23))
-    cols["DAYS_CREDIT_UPDATE"] = np.where(active, -np.round(rng.uniform(0, 40, n)), ended)
+    last_news = np.maximum(-np.round(rng.exponential(250, n)), days_credit)  # active: recent
+    cols["DAYS_CREDIT_UPDATE"] = np.where(active, last_news, ended)
     overdue_now = active & bernoulli(rng, logistic(-4.2 + 1.2 * behaviour))
     cols["CREDIT_DAY_OVERDUE"] = np.where(overdue_now, np.round(rng.gamma(1.2, 40, n)) + 1, 0)
     overdue_ever = overdue_now | bernoulli(rng, logistic(-2.4 + 1.0 * behaviour))

@@ -224,7 +224,7 @@ def make_credit_cards(rng, loans):
     behaviour = loans.behaviour[parent]
     limit = np.maximum(np.round(loans.credit[parent] / 22500) * 22500, 22500).astype(np.int64)
     in_use = rng.random(n) < 0.45  # most card-months carry no balance
-    usage = np.clip(logistic(-0.8 + 0.9 * behaviour + rng.normal(0, 0.8, n)) * in_use, 0, 1.1)
+    usage = np.clip(logistic(-0.2 + 0.9 * behaviour + rng.normal(0, 0.8, n)) * in_use, 0, 1.1)
     balance = np.round(limit * usage, 3)
     drawings = np.round(balance * rng.uniform(0, 0.15, n) * (rng.random(n) < 0.4), 3)
     minimum = np.round(balance * 0.05, 3)
