@@ -132,6 +132,7 @@ def main(argv=None):
         MODEL_URI=args.model_uri,
         APP_ENV="development",
         MODEL_PRELOAD="0",
+        PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",  # mlflow serve execs uvicorn
     )
     key = prepare(args.data, env)
     port = free_port()
