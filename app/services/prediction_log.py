@@ -1,5 +1,7 @@
 """The prediction log: one `predictions` row per scoring, committed before the response."""
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -64,11 +66,16 @@ def latest_for_client(client_id: int) -> Prediction | None:
     return db.session.scalars(statement).first()
 
 
+def _as_utc(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def prediction_summary(prediction: Prediction) -> dict:
     """A logged prediction as JSON-ready data."""
     return {
         "prediction_id": prediction.id,
-        "created_at": prediction.created_at.isoformat(),
+        "created_at": _as_utc(prediction.created_at).isoformat(),
         "source": prediction.source,
         "probability_of_default": prediction.probability_of_default,
         "decision": prediction.decision,

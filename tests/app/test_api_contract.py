@@ -201,6 +201,7 @@ def test_client_lookup_returns_data_and_latest_score(client, headers, known_clie
         "latest_score"
     ]
     assert latest["prediction_id"] == scored["prediction_id"]
+    assert latest["created_at"].endswith("+00:00")
     assert latest["probability_of_default"] == scored["probability_of_default"]
 
 
