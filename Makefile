@@ -9,6 +9,8 @@ DEMO_CLIENTS ?= 20000
 export MLFLOW_TRACKING_URI ?= sqlite:///$(CURDIR)/instance/mlflow.db
 export FLASK_APP := app
 PORT ?= 5000
+# CLI steps load the model only when they score (not at app start-up).
+FLASK := MODEL_PRELOAD=0 $(BIN)/flask
 
 .PHONY: run test install system-deps data model db clients demo-accounts drift lint clean
 
@@ -32,26 +34,26 @@ instance/.model-trained: $(DEMO_DATA)/application_train.csv
 	touch $@
 
 db: $(VENV)/.installed
-	$(BIN)/flask db upgrade
+	$(FLASK) db upgrade
 
 clients: instance/.clients-loaded
 instance/.clients-loaded: instance/.model-trained
-	$(BIN)/flask db upgrade
-	$(BIN)/flask clients load $(DEMO_DATA)
+	$(FLASK) db upgrade
+	$(FLASK) clients load $(DEMO_DATA)
 	touch $@
 
 # The demo advisor and API key are made once; their secrets stay in instance/ (git-ignored).
 demo-accounts: instance/demo-api-key.txt
 instance/demo-api-key.txt: instance/.clients-loaded
-	@echo "$${DEMO_ADVISOR_PASSWORD:-demo-advisor}" | $(BIN)/flask users create advisor --password-stdin --exist-ok
-	$(BIN)/flask api-keys create demo | tail -n 1 > $@.tmp && mv $@.tmp $@
+	@echo "$${DEMO_ADVISOR_PASSWORD:-demo-advisor}" | $(FLASK) users create advisor --password-stdin --exist-ok
+	$(FLASK) api-keys create demo | tail -n 1 > $@.tmp && mv $@.tmp $@
 
 # Two drift runs for the monitoring page: the demo's new applicants, then the logged predictions.
 drift: instance/.drift-demo
 instance/.drift-demo: instance/demo-api-key.txt
-	$(BIN)/flask clients score --limit 500
-	$(BIN)/flask drift run --current $(DEMO_DATA)/application_test.csv
-	$(BIN)/flask drift run --last 500
+	$(FLASK) clients score --limit 500
+	$(FLASK) drift run --current $(DEMO_DATA)/application_test.csv
+	$(FLASK) drift run --last 500
 	touch $@
 
 run: instance/.drift-demo

@@ -11,9 +11,6 @@ import warnings
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
-from evidently import DataDefinition, Dataset, Report
-from evidently.metrics import ValueDrift
-from evidently.presets import DataDriftPreset
 
 PREDICTION_COLUMN = "probability_of_default"
 # Evidently's own default: a dataset drifts when half of its columns do.
@@ -173,6 +170,12 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 
 def _run_report(reference, current, compared, with_prediction):
+    # Imported here: Evidently takes seconds to import, and only a drift run needs it, not every
+    # web worker at start-up.
+    from evidently import DataDefinition, Dataset, Report
+    from evidently.metrics import ValueDrift
+    from evidently.presets import DataDriftPreset
+
     numerical = [c for c in reference.columns if pd.api.types.is_numeric_dtype(reference[c])]
     definition = DataDefinition(
         numerical_columns=numerical,

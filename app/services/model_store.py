@@ -6,6 +6,7 @@ import logging
 import os
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,7 +76,10 @@ def _load(uri: str, tracking_uri: str | None) -> LoadedModel:
 
     if tracking_uri:
         mlflow.set_tracking_uri(tracking_uri)
-    pyfunc = mlflow.pyfunc.load_model(uri)
+    with warnings.catch_warnings():
+        # MLflow nags about type hints on PythonModel.predict; our inputs are validated by the API.
+        warnings.filterwarnings("ignore", message="Add type hints", category=UserWarning)
+        pyfunc = mlflow.pyfunc.load_model(uri)
     model = pyfunc.unwrap_python_model()
     _single_threaded(model)
     version = _registry_version(uri) or _exported_version(uri)

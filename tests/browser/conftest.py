@@ -2,24 +2,12 @@
 
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from tests.pages.fixtures import ADVISOR, PASSWORD, make_app
-
-CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.playwright_fixtures import AXE, CHROMIUM, CHROMIUM_ARGS  # noqa: F401  (re-exported)
 
 
 @pytest.fixture(scope="session")
@@ -34,20 +22,6 @@ def live_server(tmp_path_factory, pages_database, model_source):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (run .ci/install-system-deps)")
-    if not AXE.exists():
-        pytest.skip(f"{AXE} missing: run `npm ci` (package.json lists axe-core)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The Content-Security-Policy, checked in real Chromium: vendored Vega and Evidently still work."""
 
 import json
-import shutil
 import threading
 
 import altair as alt
@@ -78,17 +77,12 @@ def served_app(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(served_app):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium"
-        )
-        page = browser.new_page()
-        page.add_init_script(RECORD_VIOLATIONS)
-        yield page
-        browser.close()
+def page(served_app, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(RECORD_VIOLATIONS)
+    yield page
+    context.close()
 
 
 def test_vendored_vega_renders_and_stays_interactive_under_the_csp(served_app, page):

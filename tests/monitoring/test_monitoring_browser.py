@@ -9,7 +9,6 @@ from werkzeug.serving import make_server
 
 from tests.browser.conftest import (  # noqa: F401
     CHROMIUM_ARGS,
-    browser,  # noqa: F401  (fixture)
     sign_in,
 )
 from tests.browser.test_dashboard_browser import _axe_violations, _settle

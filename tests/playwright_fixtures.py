@@ -1,0 +1,35 @@
+"""One headless Chromium for the whole session (registered in tests/conftest.py).
+
+Playwright's sync API allows one running instance per thread, so every browser test — dashboard,
+monitoring, deployment — shares this fixture instead of starting its own.
+"""
+
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (run .ci/install-system-deps)")
+    if not AXE.exists():
+        pytest.skip(f"{AXE} missing: run `npm ci` (package.json lists axe-core)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
