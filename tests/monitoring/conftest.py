@@ -1,10 +1,9 @@
 """Monitoring fixtures: synthetic files with the generator's documented drift, the real sample."""
 
-from pathlib import Path
-
 import pytest
 
-REAL_SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "homecredit-sample"
+from tests.real_sample import REAL_SAMPLE
+
 SYNTHETIC_CLIENTS = 15_000  # ~2,400 application_test rows: enough to keep sampling noise low
 SYNTHETIC_SEED = 11
 

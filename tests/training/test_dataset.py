@@ -7,10 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.real_sample import REAL_SAMPLE
 from training.dataset import DataError, load_applications, load_tables
 from training.schema import TABLES
 
-SAMPLE = Path("/work/shared/data/homecredit-sample")
+SAMPLE = REAL_SAMPLE
 needs_sample = pytest.mark.skipif(not SAMPLE.is_dir(), reason="real sample absent")
 
 

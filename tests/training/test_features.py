@@ -2,12 +2,12 @@
 
 import math
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from tests.real_sample import REAL_SAMPLE
 from training.dataset import load_tables
 from training.features import (
     CATEGORY_LEVELS,
@@ -24,7 +24,7 @@ from training.features import (
     history_aggregates,
 )
 
-SAMPLE = Path("/work/shared/data/homecredit-sample")
+SAMPLE = REAL_SAMPLE
 needs_sample = pytest.mark.skipif(not SAMPLE.is_dir(), reason="real sample absent")
 NAN = float("nan")
 

@@ -1,14 +1,11 @@
 """Training on the real Home Credit sample gives a credible, not-too-good, held-out AUC."""
 
-from pathlib import Path
-
 import mlflow
 import pytest
 
+from tests.real_sample import REAL_SAMPLE
 from training.candidates import fixture_candidates
 from training.train import train
-
-REAL_SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "homecredit-sample"
 
 
 @pytest.mark.slow

@@ -19,12 +19,13 @@ from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from tests.real_sample import REAL_SAMPLE
 from training.schema import TABLES
 from training.synthetic import FILES, SHIFTED_COLUMNS, apply_shift, generate
 from training.synthetic_applications import make_applications
 from training.synthetic_profile import MISSING_RATES
 
-SAMPLE_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "homecredit-sample"
+SAMPLE_DIR = REAL_SAMPLE
 ROOT = Path(__file__).resolve().parents[2]
 N_CLIENTS = 3000  # tests/conftest.py DEMO_CLIENTS
 
