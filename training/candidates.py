@@ -47,6 +47,9 @@ class Candidate:
     make_pipeline: object  # callable(random_state) -> unfitted imblearn Pipeline
     param_distributions: dict = field(default_factory=dict)
     baseline: bool = False  # a baseline is compared but never registered
+    # SMOTE trains on invented rows (fractional flags and category codes): its reason codes
+    # describe those rows too, so it wins only when clearly cheaper (see train.choose_winner).
+    synthetic_rows: bool = False
 
 
 def linear_preprocess():
@@ -152,6 +155,7 @@ def default_candidates():
             "logreg_smote",
             lambda seed: _pipeline(linear_preprocess(), _logreg(), smote(seed)),
             LOGREG_SPACE,
+            synthetic_rows=True,
         ),
         Candidate(
             "hist_gradient_boosting_class_weight",
@@ -181,6 +185,7 @@ def default_candidates():
             "lightgbm_smote",
             lambda seed: _pipeline(tree_preprocess(impute=True), _lgbm(seed), smote(seed)),
             LGBM_SPACE,
+            synthetic_rows=True,
         ),
     ]
 

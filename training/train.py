@@ -92,6 +92,20 @@ def train(data_dir, quick=False, uri=None, candidates=None, random_state=42, mod
         return _train(data_dir, quick, uri, candidates, random_state, model_card)
 
 
+def choose_winner(results):
+    """The cheapest candidate by CV cost, with a one-standard-error rule against SMOTE.
+
+    Candidates within one standard deviation (across folds) of the cheapest are as good as it
+    given the noise; among them a model trained on real rows only is preferred, because
+    SMOTE's invented rows also shape its reason codes.
+    """
+    eligible = [r for r in results if not r.candidate.baseline]
+    best = min(eligible, key=lambda r: r.cv_cost)
+    tolerance = float(np.std(best.fold_costs))
+    close = [r for r in eligible if r.cv_cost <= best.cv_cost + tolerance]
+    return min(close, key=lambda r: (r.candidate.synthetic_rows, r.cv_cost))
+
+
 def _train(data_dir, quick, uri, candidates, random_state, model_card):
     settings = QUICK if quick else FULL
     started = time.perf_counter()
@@ -110,7 +124,7 @@ def _train(data_dir, quick, uri, candidates, random_state, model_card):
         results = _compare(
             candidates or default_candidates(), X_train, y_train, settings, random_state
         )
-        winner = min((r for r in results if not r.candidate.baseline), key=lambda r: r.cv_cost)
+        winner = choose_winner(results)
         logger.info("Winner: %s (CV cost %.4f)", winner.candidate.name, winner.cv_cost)
         model, facts = assemble(winner, X_train, y_train, frame_train, random_state)
         metrics = _evaluate(model, frame_test, y_test, winner, facts)

@@ -12,12 +12,12 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 
-from training.candidates import Candidate, default_candidates
+from training.candidates import Candidate, SearchResult, default_candidates
 from training.dataset import load_applications
 from training.features import GROUP_LABELS, HISTORY_COLUMNS
 from training.model import OUTPUT_COLUMN
 from training.registry import CHAMPION_ALIAS, MODEL_NAME
-from training.train import LeakageError, main, train
+from training.train import LeakageError, choose_winner, main, train
 
 
 @pytest.fixture
@@ -212,3 +212,24 @@ def test_search_scores_random_draws_and_keeps_the_cheapest(trained_model):
     assert set(result.draws[1]["params"]) == set(candidate.param_distributions)
     assert result.cv_cost == min(draw["cv_cost"] for draw in result.draws)
     assert len(result.oof_raw) == len(y)
+
+
+def _result(name, cv_cost, fold_costs, synthetic_rows=False, baseline=False):
+    candidate = Candidate(name, None, baseline=baseline, synthetic_rows=synthetic_rows)
+    return SearchResult(candidate, {}, np.zeros(1), cv_cost, fold_costs, 0.0, 0.0, [])
+
+
+def test_smote_wins_only_when_cheaper_beyond_the_fold_noise():
+    smote = _result("lightgbm_smote", 0.497, [0.48, 0.51], synthetic_rows=True)  # std 0.015
+    weights = _result("lightgbm_class_weight", 0.503, [0.50, 0.506])
+    dummy = _result("dummy_prior", 0.10, [0.10, 0.10], baseline=True)
+    assert choose_winner([smote, weights, dummy]).candidate.name == "lightgbm_class_weight"
+
+    clearly_cheaper = _result("lightgbm_smote", 0.40, [0.39, 0.41], synthetic_rows=True)
+    assert choose_winner([clearly_cheaper, weights]).candidate.name == "lightgbm_smote"
+
+
+def test_among_real_row_models_the_cheapest_wins():
+    a = _result("logreg_class_weight", 0.51, [0.50, 0.52])
+    b = _result("lightgbm_class_weight", 0.505, [0.50, 0.51])
+    assert choose_winner([a, b]).candidate.name == "lightgbm_class_weight"
