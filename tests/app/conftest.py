@@ -62,7 +62,8 @@ def postgres_url():
         yield os.environ["TEST_DATABASE_URL"]
         return
     if not os.path.exists(f"{PG_BIN}/initdb"):
-        pytest.skip(f"PostgreSQL binaries not found in {PG_BIN} (run .ci/install-system-deps)")
+        reason = f"PostgreSQL binaries not found in {PG_BIN} (run .ci/install-system-deps)"
+        pytest.fail(reason) if os.environ.get("CI") else pytest.skip(reason)
     root = Path(tempfile.mkdtemp(prefix="credit-pg-"))
     data, sockets = root / "data", root / "run"
     sockets.mkdir()
