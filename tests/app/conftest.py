@@ -1,5 +1,6 @@
 """Fixtures only the app tests need (the shared ones are in tests/conftest.py)."""
 
+import glob
 import shutil
 
 import pytest
@@ -32,7 +33,8 @@ def failing_log(db):
     return 424242
 
 
-PG_BIN = "/usr/lib/postgresql/15/bin"
+# The newest PostgreSQL that Debian's package installed (15 on bookworm).
+PG_BIN = max(glob.glob("/usr/lib/postgresql/*/bin"), default="/usr/lib/postgresql/15/bin")
 
 
 def _as_postgres(*command: str, **kwargs):
