@@ -16,15 +16,7 @@ import pandas as pd
 from training.schema import TABLES
 
 REQUIRED_TABLE = "application_train"
-OPTIONAL_TABLES = (
-    "application_test",
-    "bureau",
-    "bureau_balance",
-    "previous_application",
-    "POS_CASH_balance",
-    "installments_payments",
-    "credit_card_balance",
-)
+OPTIONAL_TABLES = tuple(name for name in TABLES if name != REQUIRED_TABLE)
 # Identifier columns (and the target) stay exact integers; every other number is float32, which
 # keeps 7 significant digits (enough for amounts and day counts) and tolerates missing values.
 INTEGER_COLUMNS = {"SK_ID_CURR", "SK_ID_BUREAU", "SK_ID_PREV", "TARGET"}

@@ -853,3 +853,7 @@ TABLES = {
         "SK_DPD_DEF": ("int", None),
     },
 }
+
+APPLICATION_TABLES = ("application_train", "application_test")
+# The six tables of a client's past credit, in file order.
+HISTORY_TABLES = tuple(name for name in TABLES if name not in APPLICATION_TABLES)

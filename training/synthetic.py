@@ -17,20 +17,12 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from training.schema import TABLES
 from training.synthetic_applications import make_applications
 from training.synthetic_history import make_bureau
 from training.synthetic_previous import make_previous
 
-FILES = (
-    "application_train",
-    "application_test",
-    "bureau",
-    "bureau_balance",
-    "previous_application",
-    "POS_CASH_balance",
-    "installments_payments",
-    "credit_card_balance",
-)
+FILES = tuple(TABLES)  # the 8 files, in the order of schema.TABLES
 FIRST_SK_ID_CURR = 100002
 FIRST_SK_ID_BUREAU = 5000000
 FIRST_SK_ID_PREV = 1000000

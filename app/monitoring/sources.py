@@ -17,15 +17,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Client, Prediction, utcnow
 from app.monitoring.drift import PREDICTION_COLUMN
+from training.schema import HISTORY_TABLES
 
-HISTORY_TABLES = (
-    "bureau",
-    "bureau_balance",
-    "previous_application",
-    "POS_CASH_balance",
-    "installments_payments",
-    "credit_card_balance",
-)
 NOT_COMPARED = {"SK_ID_CURR", "TARGET", PREDICTION_COLUMN}
 IMPORTANCE_KEYS = ("mean_abs_contribution", "importance", "value")
 _WINDOW = re.compile(r"^(\d+)([mhdw])$")
