@@ -10,7 +10,7 @@ from app.api.openapi import openapi_document
 from app.api.schemas import CLIENT_ID_RULE, is_client_id, validate_application
 from app.auth.api_keys import require_api_key
 from app.services import health, model_store, prediction_log
-from app.services.clients import get_client, get_clients, scoring_input
+from app.services.clients import get_client, get_clients, scoring_input, stored_client_ids
 from app.services.scoring import Application, score_and_log
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -95,6 +95,19 @@ def _posted(application, where: str) -> Application:
     return Application(fields, client_id=client_id, warnings=warnings)
 
 
+def _warn_history_not_used(applications: list[Application]) -> list[Application]:
+    """Raw fields for a client of the store are scored as sent: say that its history is unused."""
+    stored = stored_client_ids([a.client_id for a in applications if a.client_id is not None])
+    for application in applications:
+        if application.client_id in stored:
+            application.warnings.append(
+                f"SK_ID_CURR {application.client_id} is a client of the store, but raw fields "
+                "are scored without its credit history; send "
+                f'{{"client_id": {application.client_id}}} to use it.'
+            )
+    return applications
+
+
 def applications_from(body: dict) -> tuple[list[Application], bool]:
     """The applications a /api/predict body asks for, and whether it is a batch."""
     form = _body_form(body)
@@ -102,11 +115,12 @@ def applications_from(body: dict) -> tuple[list[Application], bool]:
     if form == "client_id":
         return _stored([_client_id(value, form)]), False
     if form == "application":
-        return [_posted(value, form)], False
+        return _warn_history_not_used([_posted(value, form)]), False
     items = _batch(value, form)
     if form == "client_ids":
         return _stored([_client_id(v, f"{form}[{i}]") for i, v in enumerate(items)]), True
-    return [_posted(v, f"{form}[{i}]") for i, v in enumerate(items)], True
+    posted = [_posted(v, f"{form}[{i}]") for i, v in enumerate(items)]
+    return _warn_history_not_used(posted), True
 
 
 @bp.post("/predict")

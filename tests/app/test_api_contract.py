@@ -72,6 +72,22 @@ def test_predict_raw_application_warns_about_missing_fields(client, headers):
     assert len(body["warnings"]) == 1 and "treated as missing" in body["warnings"][0]
 
 
+def test_raw_fields_of_a_stored_client_say_its_history_is_not_used(
+    client, headers, known_client_id
+):
+    application = dict(GOOD_APPLICATION, SK_ID_CURR=known_client_id)
+    for body in ({"application": application}, {"applications": [application, GOOD_APPLICATION]}):
+        answer = predict(client, headers, body).get_json()
+        first = answer["predictions"][0] if "predictions" in answer else answer
+        assert first["client_id"] == known_client_id
+        assert first["warnings"][-1] == (
+            f"SK_ID_CURR {known_client_id} is a client of the store, but raw fields are scored "
+            f'without its credit history; send {{"client_id": {known_client_id}}} to use it.'
+        )
+        if "predictions" in answer:
+            assert not any("client of the store" in w for w in answer["predictions"][1]["warnings"])
+
+
 def test_batch_answers_in_input_order_and_logs_every_item(client, headers, db, known_client_id):
     applications = [dict(GOOD_APPLICATION, SK_ID_CURR=i, EXT_SOURCE_2=i / 10) for i in range(1, 6)]
     response = predict(client, headers, {"applications": applications})
