@@ -284,12 +284,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="folder with the Kaggle CSV files")
     parser.add_argument("--quick", action="store_true", help="small search (demo, tests)")
+    parser.add_argument(
+        "--model-card",
+        type=Path,
+        default=registry.REPO_ROOT / "docs" / "model_card.md",
+        help="where the new champion's model card is written (default: docs/model_card.md)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     try:
-        result = train(
-            args.data, quick=args.quick, model_card=registry.REPO_ROOT / "docs" / "model_card.md"
-        )
+        result = train(args.data, quick=args.quick, model_card=args.model_card)
     except (DataError, LeakageError) as error:
         logger.error("%s", error)
         return 2
