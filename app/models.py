@@ -14,6 +14,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored time with its zone: SQLite hands timestamps back naive, and they are all UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class User(db.Model):
     """An advisor who signs in to the pages (sign-in itself lives in app/auth)."""
 

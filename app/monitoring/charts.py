@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import altair as alt
 
-from app.models import DriftRun
-from app.monitoring.runs import as_utc
+from app.models import DriftRun, as_utc
 from app.services.charts import INK, NAVY, ORANGE, Chart, Table
 
 _cache: dict[tuple, dict] = {}

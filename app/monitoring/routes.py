@@ -5,6 +5,7 @@ from flask_login import login_required
 
 from app.api.errors import APIError
 from app.auth.api_keys import require_api_key
+from app.models import as_utc
 from app.monitoring import charts, runs, wording
 
 bp = Blueprint("monitoring", __name__)
@@ -24,7 +25,7 @@ def index():
         column_label=wording.column_label,
         **charts.history_charts(history, float(config["DRIFT_ALERT_SHARE"])),
         alert_share=config["DRIFT_ALERT_SHARE"],
-        when=runs.as_utc(latest.created_at).strftime("%d %B %Y at %H:%M UTC") if latest else None,
+        when=as_utc(latest.created_at).strftime("%d %B %Y at %H:%M UTC") if latest else None,
     )
 
 

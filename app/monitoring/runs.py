@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import gzip
 import time
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import undefer
 
 from app.extensions import db
-from app.models import DriftRun
+from app.models import DriftRun, as_utc
 from app.monitoring.drift import compare
 from app.monitoring.sources import CurrentSample, DriftInputError, monitored_columns
 
@@ -130,8 +129,3 @@ def run_summary(run: DriftRun) -> dict:
         "model_name": run.model_name,
         "model_version": run.model_version,
     }
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands timestamps back without a zone; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

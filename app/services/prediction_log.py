@@ -1,12 +1,10 @@
 """The prediction log: one `predictions` row per scoring, committed before the response."""
 
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
-from app.models import Prediction, utcnow
+from app.models import Prediction, as_utc, utcnow
 
 SOURCES = ("api", "batch", "page", "whatif")
 
@@ -66,16 +64,11 @@ def latest_for_client(client_id: int) -> Prediction | None:
     return db.session.scalars(statement).first()
 
 
-def _as_utc(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def prediction_summary(prediction: Prediction) -> dict:
     """A logged prediction as JSON-ready data."""
     return {
         "prediction_id": prediction.id,
-        "created_at": _as_utc(prediction.created_at).isoformat(),
+        "created_at": as_utc(prediction.created_at).isoformat(),
         "source": prediction.source,
         "probability_of_default": prediction.probability_of_default,
         "decision": prediction.decision,
