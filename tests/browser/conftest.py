@@ -1,13 +1,11 @@
 """A live dashboard (werkzeug in a thread) and a real headless Chromium driven by Playwright."""
 
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.pages.fixtures import ADVISOR, PASSWORD, make_app
-from tests.playwright_fixtures import AXE, CHROMIUM, CHROMIUM_ARGS  # noqa: F401  (re-exported)
+from tests.playwright_fixtures import AXE, CHROMIUM, CHROMIUM_ARGS, served  # noqa: F401  (re-exported)
 
 
 @pytest.fixture(scope="session")
@@ -16,12 +14,8 @@ def live_server(tmp_path_factory, pages_database, model_source):
     path = tmp_path_factory.mktemp("live") / "app.db"
     shutil.copy(pages_database, path)
     app = make_app(path, model_source, MODEL_PRELOAD=True)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with served(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture

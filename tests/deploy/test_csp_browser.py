@@ -1,15 +1,14 @@
 """The Content-Security-Policy, checked in real Chromium: vendored Vega and Evidently still work."""
 
 import json
-import threading
 
 import altair as alt
 import pandas as pd
 import pytest
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.config import TestConfig
+from tests.playwright_fixtures import served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -70,10 +69,8 @@ def served_app(tmp_path_factory):
     report = evidently_report_html()
     app.add_url_rule("/chart-probe", "chart_probe", lambda: chart_page)
     app.add_url_rule("/report-probe", "report_probe", lambda: report)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.shutdown()
+    with served(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")

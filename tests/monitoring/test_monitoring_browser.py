@@ -2,10 +2,8 @@
 and Evidently's report rendering with every request off this machine refused."""
 
 import json
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.browser.conftest import (  # noqa: F401
     CHROMIUM_ARGS,
@@ -14,6 +12,7 @@ from tests.browser.conftest import (  # noqa: F401
 from tests.browser.test_dashboard_browser import _axe_violations, _settle
 from tests.monitoring.test_pages import CALM, SHIFTED, store_run
 from tests.pages.fixtures import ADVISOR, PASSWORD
+from tests.playwright_fixtures import served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -43,12 +42,8 @@ def monitoring_live(tmp_path_factory, trained_model):
     batch = trained_model.data_dir / "application_test.csv"
     result = app.test_cli_runner().invoke(args=["drift", "run", "--current", str(batch)])
     assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with served(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture
