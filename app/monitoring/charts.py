@@ -20,7 +20,8 @@ def history_charts(runs: list[DriftRun], alert_share: float) -> dict:
     takes ~70 ms a chart, which would otherwise be most of the page's time."""
     if not runs:
         return {"share_chart": None, "probability_chart": None}
-    key = (tuple(r.id for r in runs), alert_share)
+    # Ids alone repeat across databases (tests, a reset production db): key on time too.
+    key = (tuple((r.id, r.created_at) for r in runs), alert_share)
     built = _cache.get(key)
     if built is None:
         built = {
