@@ -18,8 +18,11 @@ _EPSILON = 1e-12
 
 def raw_score(pipeline, X):
     """Log-odds of default from a fitted ``preprocess -> classifier`` pipeline."""
-    classifier = pipeline[-1]
-    Z = pipeline[:-1].transform(X)
+    return classifier_raw_score(pipeline[-1], pipeline[:-1].transform(X))
+
+
+def classifier_raw_score(classifier, Z):
+    """Log-odds of default from the classifier alone, on already preprocessed rows ``Z``."""
     if isinstance(classifier, LGBMClassifier):
         return np.asarray(classifier.predict(Z, raw_score=True), dtype=float)
     if hasattr(classifier, "decision_function"):
@@ -109,3 +112,12 @@ class ContributionExplainer(BaseEstimator):
         """``(contributions per business group, base value)`` as a numpy matrix and a float."""
         values, base, _ = self.feature_contributions(X)
         return values @ self.membership_, base
+
+    def explain(self, X):
+        """``(group contributions, base value, raw score)`` with one pass of the preprocessing.
+
+        The raw score comes from the classifier itself, not from the sum, so that
+        ``contributions.sum(axis=1) + base == raw score`` stays a checkable fact.
+        """
+        values, base, Z = self.feature_contributions(X)
+        return values @ self.membership_, base, classifier_raw_score(self.classifier_, Z)

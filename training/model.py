@@ -108,10 +108,9 @@ class CreditRiskModel(mlflow.pyfunc.PythonModel):
         ``contributions.sum(axis=1) + base_value == raw_score``.
         """
         frame = _as_frame(frame)
-        X = self.features(frame)
-        values, base_value = self.explainer.group_contributions(X)
+        values, base_value, raw = self.explainer.explain(self.features(frame))
         contributions = pd.DataFrame(values, columns=self.explainer.groups, index=frame.index)
-        return contributions, base_value, raw_score(self.pipeline, X)
+        return contributions, base_value, raw
 
 
 def _as_frame(model_input):
