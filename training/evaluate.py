@@ -18,6 +18,8 @@ from sklearn.metrics import (
 
 FN_COST = 10.0
 FP_COST = 1.0
+# Probability thresholds searched for the cheapest decision: every half point.
+THRESHOLD_GRID = np.round(np.linspace(0.0, 1.0, 201), 4)
 
 
 def business_cost(y_true, y_pred, fn_cost=FN_COST, fp_cost=FP_COST):
@@ -42,7 +44,7 @@ def cost_curve(y_true, probability, thresholds=None, fn_cost=FN_COST, fp_cost=FP
     y_true = np.asarray(y_true).astype(int)
     probability = np.asarray(probability, dtype=float)
     if thresholds is None:
-        thresholds = np.round(np.linspace(0.0, 1.0, 201), 4)
+        thresholds = THRESHOLD_GRID
     thresholds = np.asarray(thresholds, dtype=float)
     order = np.argsort(probability)
     sorted_probability = probability[order]
@@ -61,7 +63,7 @@ def best_threshold(y_true, probability, fn_cost=FN_COST, fp_cost=FP_COST):
     optimum between grid points is not missed. Ties go to the lowest threshold.
     """
     probability = np.asarray(probability, dtype=float)
-    grid = np.round(np.linspace(0.0, 1.0, 201), 4)
+    grid = THRESHOLD_GRID
     candidates = np.unique(np.concatenate([grid, probability]))
     thresholds, costs = cost_curve(y_true, probability, candidates, fn_cost, fp_cost)
     best = int(np.argmin(costs))

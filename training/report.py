@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from training.evaluate import calibration_bins, cost_curve, roc_points
+from training.evaluate import THRESHOLD_GRID, calibration_bins, cost_curve, roc_points
+from training.features import DAYS_PER_YEAR
 
 AGE_BANDS = [(0, 30, "under 30"), (30, 40, "30-39"), (40, 50, "40-49"), (50, 60, "50-59")]
 OLDEST_BAND = (60, 200, "60 and over")
@@ -17,7 +18,9 @@ UNKNOWN = "unknown"
 
 def age_band(days_birth):
     """Age band label from Kaggle's DAYS_BIRTH (negative days before the application)."""
-    years = -pd.to_numeric(pd.Series(days_birth), errors="coerce").to_numpy(dtype=float) / 365.25
+    years = (
+        -pd.to_numeric(pd.Series(days_birth), errors="coerce").to_numpy(dtype=float) / DAYS_PER_YEAR
+    )
     labels = np.full(years.shape, UNKNOWN, dtype=object)
     for low, high, label in [*AGE_BANDS, OLDEST_BAND]:
         labels[(years >= low) & (years < high)] = label
@@ -84,7 +87,7 @@ def build_report(frame_test, y_test, probability, threshold, importance, context
 
     ``context`` adds the run facts (model name, run id, trained_at, data sizes, candidates).
     """
-    thresholds, costs = cost_curve(y_test, probability, np.round(np.linspace(0, 1, 101), 4))
+    thresholds, costs = cost_curve(y_test, probability, THRESHOLD_GRID[::2])
     return {
         **context,
         "threshold": float(threshold),
