@@ -41,6 +41,7 @@ NOT_FEATURES = {"SK_ID_CURR", "TARGET", *PROTECTED_COLUMNS}
 
 # DAYS_EMPLOYED = 365243 (a thousand years in the future) marks pensioners and the unemployed.
 DAYS_EMPLOYED_ANOMALY = 365243
+DAYS_PER_YEAR = 365.25
 # "XNA" is the files' code for "not available"; it becomes a missing value.
 MISSING_LEVELS = {"XNA"}
 

@@ -10,14 +10,14 @@ import math
 from dataclasses import dataclass
 
 from app.api.errors import APIError
+from training.features import DAYS_EMPLOYED_ANOMALY as NOT_EMPLOYED_MARKER
+from training.features import DAYS_PER_YEAR
 from training.schema import TABLES
 
 APPLICATION_COLUMNS = {
     name: spec for name, spec in TABLES["application_test"].items() if name != "SK_ID_CURR"
 }
-DAYS_PER_YEAR = 365.25
 MIN_AGE, MAX_AGE = 18, 100
-NOT_EMPLOYED_MARKER = 365243
 MAX_CLIENT_ID = 2**31 - 1
 CLIENT_ID_RULE = f"must be an integer between 1 and {MAX_CLIENT_ID}"
 MISSING_LISTED = 12  # names listed in the "treated as missing" warning before "and N more"
@@ -41,7 +41,12 @@ def _rule_for(name: str) -> Rule | None:
             f"age from DAYS_BIRTH must be between {MIN_AGE} and {MAX_AGE} years",
         )
     if name == "DAYS_EMPLOYED":
-        return Rule(None, 0, "must be <= 0 (days before the application) or 365243", 365243)
+        return Rule(
+            None,
+            0,
+            f"must be <= 0 (days before the application) or {NOT_EMPLOYED_MARKER}",
+            NOT_EMPLOYED_MARKER,
+        )
     if name.startswith("DAYS_"):
         return Rule(None, 0, "must be <= 0 (days before the application)")
     if name.startswith("EXT_SOURCE") or name.endswith(("_AVG", "_MODE", "_MEDI")):

@@ -13,12 +13,12 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Client
+from training.features import DAYS_EMPLOYED_ANOMALY as NOT_EMPLOYED
+from training.features import DAYS_PER_YEAR
 
 POPULATION_CAP = 50_000
 SCATTER_SAMPLE = 2_000
 HISTOGRAM_BINS = 20
-DAYS_PER_YEAR = 365.25
-NOT_EMPLOYED = 365243
 
 # The main variables an advisor can compare on: key -> (label, display format).
 VARIABLES = {

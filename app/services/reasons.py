@@ -2,14 +2,13 @@
 
 import math
 
-from training.features import GROUP_LABELS, NEVER_A_REFUSAL_REASON, PROTECTED_GROUPS
+from training.features import DAYS_EMPLOYED_ANOMALY as NOT_EMPLOYED_MARKER
+from training.features import DAYS_PER_YEAR, GROUP_LABELS, NEVER_A_REFUSAL_REASON, PROTECTED_GROUPS
 
 TOP_REASONS = 4
 # Fairness: never a reason whatever the model says (gender and family status are not inputs at
 # all; these names also guard against a future feature group about them).
 ALWAYS_HIDDEN = frozenset({"gender", "family_status", *PROTECTED_GROUPS})
-DAYS_PER_YEAR = 365.25
-NOT_EMPLOYED_MARKER = 365243
 
 
 def _number(fields: dict, name: str) -> float | None:
