@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from tests.deploy.helpers import BIN, free_port
+from tests.app.helpers import free_port
+from tests.deploy.helpers import BIN
 
 
 @pytest.fixture

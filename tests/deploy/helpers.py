@@ -1,6 +1,5 @@
 """Shared by the deploy tests: the Procfile's commands, paths, a free port."""
 
-import socket
 import sys
 from pathlib import Path
 
@@ -15,9 +14,3 @@ def procfile_command(process: str) -> str:
         if name == process:
             return command
     raise AssertionError(f"no {process!r} process in the Procfile")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
