@@ -14,9 +14,9 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from app.config import DEFAULT_MODEL_URI
+from app.services.model_store import EXPORT_RECORD
 
 # Written beside the MLmodel file so the served model still knows which registry version it is.
-EXPORT_RECORD = "registered_model.json"
 
 model_cli = AppGroup("model", help="Ship the registered model with the app.")
 

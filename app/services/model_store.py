@@ -12,6 +12,9 @@ from typing import Any
 
 from flask import Flask, current_app
 
+# Written next to an exported model by `flask model export`: which registry version it is.
+EXPORT_RECORD = "registered_model.json"
+
 log = logging.getLogger(__name__)
 
 TRAIN_HINT = (
@@ -56,7 +59,7 @@ def _registry_version(uri: str) -> str | None:
 
 def _exported_version(uri: str) -> str | None:
     """Registry version that `flask model export` recorded beside a model shipped on disk."""
-    record = os.path.join(uri, "registered_model.json")
+    record = os.path.join(uri, EXPORT_RECORD)
     if not os.path.isfile(record):
         return None
     with open(record, encoding="utf-8") as handle:
