@@ -11,7 +11,7 @@ from app.api.schemas import CLIENT_ID_RULE, is_client_id, validate_application
 from app.auth.api_keys import require_api_key
 from app.services import health, model_store, prediction_log
 from app.services.clients import get_client, get_clients, scoring_input, stored_client_ids
-from app.services.scoring import Application, score_and_log
+from app.services.scoring import Application, ClientNotFoundError, score_and_log
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -85,7 +85,7 @@ def _stored(client_ids: list[int]) -> list[Application]:
     found = get_clients(client_ids)
     missing = [client_id for client_id in client_ids if client_id not in found]
     if missing:
-        message = f"No client with SK_ID_CURR {missing[0]} in the client store."
+        message = str(ClientNotFoundError(missing[0]))
         raise APIError(404, "client_not_found", message, {"client_ids": missing})
     return [Application(scoring_input(found[i]), client_id=i) for i in client_ids]
 
@@ -141,7 +141,7 @@ def client(client_id: int):
     """A stored client's application data, history aggregates and latest logged score."""
     found = get_client(client_id)
     if found is None:
-        message = f"No client with SK_ID_CURR {client_id} in the client store."
+        message = str(ClientNotFoundError(client_id))
         raise APIError(404, "client_not_found", message, {"client_id": client_id})
     latest = prediction_log.latest_for_client(client_id)
     return {
