@@ -71,17 +71,22 @@ def _history_line(values: list[dict], field: str, title: str, limit: dict | None
     return alt.layer(*layers)
 
 
-def drift_share_chart(runs: list[DriftRun], alert_share: float) -> Chart:
-    """Share of drifted columns per run, with the alert limit."""
-    values = [
+def _points(runs: list[DriftRun], field: str, attribute: str) -> list[dict]:
+    """One chart point per run: when, its label, the value plotted and what was compared."""
+    return [
         {
             "when": as_utc(r.created_at).isoformat(),
             "label": _when(r),
-            "share": r.drift_share,
+            field: getattr(r, attribute),
             "source": r.source_detail,
         }
         for r in runs
     ]
+
+
+def drift_share_chart(runs: list[DriftRun], alert_share: float) -> Chart:
+    """Share of drifted columns per run, with the alert limit."""
+    values = _points(runs, "share", "drift_share")
     limit = {"value": alert_share, "label": f"Alert limit {alert_share:.0%}"}
     spec = _configured(_history_line(values, "share", "Share of drifted characteristics", limit))
     above = sum(r.drift_share >= alert_share for r in runs)
@@ -111,15 +116,7 @@ def mean_probability_chart(runs: list[DriftRun]) -> Chart | None:
     scored = [r for r in runs if r.mean_probability is not None]
     if not scored:
         return None
-    values = [
-        {
-            "when": as_utc(r.created_at).isoformat(),
-            "label": _when(r),
-            "mean": r.mean_probability,
-            "source": r.source_detail,
-        }
-        for r in scored
-    ]
+    values = _points(scored, "mean", "mean_probability")
     reference = scored[-1].mean_probability_reference
     limit = None
     if reference is not None:
