@@ -43,9 +43,7 @@ def _fact_value(key: str, application: dict, derived: dict) -> str:
 
 
 def facts(application: dict) -> list[tuple[str, str]]:
-    derived = comparison.derived_values(application)
-    if application.get("DAYS_EMPLOYED") == comparison.NOT_EMPLOYED:
-        derived["EMPLOYMENT_YEARS"] = None
+    derived = comparison.derived_values(application)  # EMPLOYMENT_YEARS is None when not employed
     return [(label, _fact_value(key, application, derived)) for key, label in FACTS]
 
 
