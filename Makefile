@@ -9,8 +9,7 @@ DEMO_CLIENTS ?= 20000
 export MLFLOW_TRACKING_URI ?= sqlite:///$(CURDIR)/instance/mlflow.db
 export FLASK_APP := app
 PORT ?= 5000
-# CLI steps load the model only when they score (not at app start-up).
-FLASK := MODEL_PRELOAD=0 $(BIN)/flask
+FLASK := $(BIN)/flask
 
 .PHONY: run test install system-deps data model db clients demo-accounts drift lint clean
 

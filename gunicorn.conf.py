@@ -51,3 +51,23 @@ forwarded_allow_ips = "*"
 # Recycle workers now and then so a slow leak cannot grow until the dyno hits its memory quota.
 max_requests = _int_from_env("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = 200
+
+
+# The model loads where a server starts, never in create_app, so `flask` commands stay light.
+# With preload_app the master loads it once before forking (the workers share its pages);
+# without, each worker loads it after it starts. Either way the first request is as fast as the
+# rest, and a missing model still lets the server start (/api/health says why).
+def _load_model(flask_app) -> None:
+    from app.services import model_store
+
+    model_store.preload(flask_app)
+
+
+def when_ready(server) -> None:
+    if server.cfg.preload_app:
+        _load_model(server.app.wsgi())
+
+
+def post_worker_init(worker) -> None:
+    if not worker.cfg.preload_app:
+        _load_model(worker.wsgi)

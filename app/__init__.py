@@ -1,54 +1,37 @@
-"""The Flask monolith: create_app builds one app; gunicorn runs "app:create_app()"."""
+"""The Flask monolith: create_app builds one app; gunicorn runs "app:create_app()".
 
-import importlib
-import importlib.util
-import logging
+A request enters in app/api/routes.py (JSON) or app/pages/routes.py (HTML), the model is scored
+in app/services/scoring.py, and a prediction is logged in app/services/prediction_log.py.
+"""
+
 import os
 import sqlite3
 import uuid
-from collections.abc import Mapping
 
 import sqlalchemy as sa
 from flask import Flask, g, request
 
-from app.config import config_from_environment, database_url
+from app.config import load_config
 from app.extensions import csrf, db, login_manager, migrate
-from app.security import init_security
-
-log = logging.getLogger(__name__)
+from app.services.formatting import percent
 
 
 def create_app(config=None) -> Flask:
-    """Build the app from a config class/object or a mapping of overrides (tests)."""
+    """Build the app from a config class, or a mapping of overrides on APP_ENV's class (tests)."""
     app = Flask(
         __name__,
         instance_relative_config=True,
         template_folder="../templates",
         static_folder="../static",
     )
-    base = config if config is not None and not isinstance(config, Mapping) else None
-    app.config.from_object(base or config_from_environment())
-    if isinstance(config, Mapping):
-        app.config.update(config)
-    if app.config.get("ENV_NAME") == "production" and not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY is not set: production refuses to start without it.")
-    if app.config.get("ENV_NAME") == "production" and not (
-        app.config.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL")
-    ):  # a SQLite file on a dyno's ephemeral disk would lose the prediction log
-        raise RuntimeError("DATABASE_URL is not set: production refuses to start without it.")
-    os.makedirs(app.instance_path, exist_ok=True)
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
+    load_config(app, config)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     register_request_id(app)
-    init_security(app)  # headers + rate limits (app/security.py)
-    if app.config.get("MODEL_PRELOAD"):
-        from app.services import model_store
-
-        model_store.preload(app)
+    register_security(app)
+    app.add_template_filter(percent)
     return app
 
 
@@ -66,37 +49,46 @@ def _sqlite_pragmas(dbapi_connection, _connection_record):
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=os.path.normpath(os.path.join(app.root_path, "..", "migrations"))
+        app, db, directory=os.path.normpath(os.path.join(app.root_path, "../migrations"))
     )
     csrf.init_app(app)
     login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Please sign in to see this page."
+    login_manager.login_message_category = "info"
 
 
 def register_blueprints(app: Flask) -> None:
     from app.api.routes import bp as api_bp
+    from app.auth.routes import bp as auth_bp
+    from app.monitoring.alerts import drift_alerts
+    from app.monitoring.routes import bp as monitoring_bp
+    from app.pages.layout import init_layout
+    from app.pages.routes import bp as pages_bp
 
     csrf.exempt(api_bp)  # API clients authenticate with X-API-Key, not cookies
     app.register_blueprint(api_bp)
-    for package in app.config["OPTIONAL_BLUEPRINTS"]:
-        if importlib.util.find_spec(package) is None:
-            continue
-        module = importlib.import_module(package)
-        if hasattr(module, "init_app"):
-            module.init_app(app)
-        elif hasattr(module, "bp"):
-            app.register_blueprint(module.bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(monitoring_bp)
+    init_layout(app, nav_items=[("Monitoring", "monitoring.index")], alert_providers=[drift_alerts])
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from app.api.errors import register_error_handlers
+    from app.errors import register_error_handlers
+    from app.pages.errors import render_error
 
-    register_error_handlers(app)
+    register_error_handlers(app, render_page=render_error)
 
 
 def register_commands(app: Flask) -> None:
-    from app.cli import register_cli
+    from app.auth.commands import users_cli
+    from app.cli import api_keys_cli, clients_cli
+    from app.cli_model import model_cli
+    from app.monitoring.cli import drift_cli
 
-    register_cli(app)
+    for group in (clients_cli, api_keys_cli, users_cli, model_cli, drift_cli):
+        app.cli.add_command(group)
 
 
 def register_request_id(app: Flask) -> None:
@@ -112,3 +104,10 @@ def register_request_id(app: Flask) -> None:
         if "request_id" in g:
             response.headers["X-Request-ID"] = g.request_id
         return response
+
+
+def register_security(app: Flask) -> None:
+    """Headers and rate limits (app/security.py); after the blueprints, whose views it limits."""
+    from app.security import init_security
+
+    init_security(app)

@@ -3,11 +3,10 @@
 import time
 
 import click
-from flask import Flask
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.auth.api_keys import create_key, revoke_key
-from app.cli_model import model_cli
 
 clients_cli = AppGroup("clients", help="The client store (table clients).")
 api_keys_cli = AppGroup("api-keys", help="API keys for external systems.")
@@ -38,22 +37,15 @@ def score_clients_command(limit):
     A stand-in for the nightly batch a loan-origination system sends; it gives the prediction log,
     and so drift monitoring, real rows to work on.
     """
-    import sqlalchemy as sa
+    from app.services.clients import new_applicant_ids, require_clients
+    from app.services.scoring import Application, score_and_log
 
-    from app.extensions import db
-    from app.models import Client
-    from app.services.scoring import score_and_log, stored_application
-
-    ids = db.session.scalars(
-        sa.select(Client.sk_id_curr)
-        .where(Client.is_training.is_(False))
-        .order_by(Client.sk_id_curr)
-        .limit(limit)
-    ).all()
+    ids = new_applicant_ids(limit)
     if not ids:
         raise click.ClickException("No new applicants in the client store: run `clients load DIR`.")
-    for start in range(0, len(ids), 1000):  # the API's batch limit, same transaction size
-        batch = [stored_application(client_id) for client_id in ids[start : start + 1000]]
+    size = current_app.config["MAX_BATCH_SIZE"]  # the API's batch limit, same transaction size
+    for start in range(0, len(ids), size):
+        batch = [Application.of(client) for client in require_clients(ids[start : start + size])]
         score_and_log(batch, source="batch", actor="cli")
     click.echo(f"Scored and logged {len(ids)} applications.")
 
@@ -74,10 +66,3 @@ def revoke_key_command(name):
     if not revoke_key(name):
         raise click.ClickException(f"No active API key named {name!r}.")
     click.echo(f"API key {name!r} revoked.")
-
-
-def register_cli(app: Flask) -> None:
-    """Attach the command groups to the app."""
-    app.cli.add_command(clients_cli)
-    app.cli.add_command(api_keys_cli)
-    app.cli.add_command(model_cli)  # flask model export DIR (app/cli_model.py)

@@ -14,7 +14,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from app.config import DEFAULT_MODEL_URI
-from app.services.model_store import EXPORT_RECORD
+from app.services.model_store import EXPORT_RECORD, parse_model_uri, registry_version
 
 # Written beside the MLmodel file so the served model still knows which registry version it is.
 
@@ -23,17 +23,10 @@ model_cli = AppGroup("model", help="Ship the registered model with the app.")
 
 def _registry_record(uri: str) -> dict:
     """Name, version and run of a models:/NAME@ALIAS (or models:/NAME/VERSION) URI."""
-    from mlflow import MlflowClient
-
-    if not uri.startswith("models:/"):
+    reference = parse_model_uri(uri)
+    if reference is None:
         return {"source_uri": uri}
-    name, _, rest = uri[len("models:/") :].partition("@")
-    client = MlflowClient()
-    if rest:
-        version = client.get_model_version_by_alias(name, rest)
-    else:
-        name, _, number = name.partition("/")
-        version = client.get_model_version(name, number)
+    version = registry_version(reference)
     return {
         "source_uri": uri,
         "name": version.name,

@@ -1,13 +1,8 @@
 """Security headers and rate limits, attached to the app by `init_security(app)`.
 
-Each setting comes from the app config, else the environment variable of the same name, else
-DEFAULTS below: RATELIMIT_ENABLED (off under TESTING unless a test turns it on), RATELIMIT_API,
-RATELIMIT_SIGN_IN, RATELIMIT_STORAGE_URI (memory:// by default: limits are per gunicorn worker;
-point it at Redis to share them), PROXY_FIX_X_FOR (proxies in front of the app, 1 on Heroku),
-CONTENT_SECURITY_POLICY; CSP_SANDBOXED_ENDPOINTS (config only).
+The settings (RATELIMIT_*, PROXY_FIX_X_FOR, CONTENT_SECURITY_POLICY, CSP_SANDBOXED_ENDPOINTS)
+are read from the app config, which app/config.py fills.
 """
-
-import os
 
 from flask import Flask, Response, request
 from flask_limiter import Limiter
@@ -57,38 +52,6 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
-DEFAULTS = {
-    "RATELIMIT_API": "120 per minute",
-    "RATELIMIT_SIGN_IN": "10 per minute",
-    "RATELIMIT_STORAGE_URI": "memory://",
-    "PROXY_FIX_X_FOR": None,  # None: 1 in production (Heroku's router), else 0
-    "CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY,
-    "CSP_SANDBOXED_ENDPOINTS": ("monitoring.report",),
-}
-
-
-def _flag(value: str, name: str) -> bool:
-    if value not in ("0", "1"):
-        raise RuntimeError(f"{name} must be 0 or 1, got {value!r}")
-    return value == "1"
-
-
-def _configure(app: Flask) -> None:
-    """Fill the settings the app config leaves unset: environment first, then DEFAULTS."""
-    for name, default in DEFAULTS.items():
-        from_env = os.environ.get(name) if isinstance(default, str | None) else None
-        app.config.setdefault(name, from_env if from_env is not None else default)
-    hops = app.config["PROXY_FIX_X_FOR"]
-    if hops is None:
-        hops = 1 if app.config.get("ENV_NAME") == "production" else 0
-    if not str(hops).isdigit():
-        raise RuntimeError(f"PROXY_FIX_X_FOR must be a whole number of proxies, got {hops!r}")
-    app.config["PROXY_FIX_X_FOR"] = int(hops)
-    enabled = os.environ.get("RATELIMIT_ENABLED")
-    default = _flag(enabled, "RATELIMIT_ENABLED") if enabled is not None else not app.testing
-    app.config.setdefault("RATELIMIT_ENABLED", default)
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)  # X-RateLimit-*, Retry-After
-
 
 def _limits(app: Flask) -> Limiter:
     """One bucket per client address for all of /api, and one for the sign-in POST.
@@ -110,7 +73,7 @@ def _limits(app: Flask) -> Limiter:
 
 
 def _add_headers(app: Flask):
-    policy = app.config["CONTENT_SECURITY_POLICY"]
+    policy = app.config["CONTENT_SECURITY_POLICY"] or CONTENT_SECURITY_POLICY
     strict_transport = app.config.get("SESSION_COOKIE_SECURE", False)
 
     def add_security_headers(response: Response) -> Response:
@@ -128,8 +91,7 @@ def _add_headers(app: Flask):
 
 def init_security(app: Flask) -> Limiter:
     """Attach headers and limits; call after the blueprints are registered."""
-    _configure(app)
-    hops = app.config["PROXY_FIX_X_FOR"]
+    hops = int(app.config["PROXY_FIX_X_FOR"])
     if hops:
         # Client address and scheme from X-Forwarded-*: per-client limits, HTTPS-aware cookies.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)

@@ -131,7 +131,6 @@ def main(argv=None):
         DATABASE_URL=f"sqlite:///{database}",
         MODEL_URI=args.model_uri,
         APP_ENV="development",
-        MODEL_PRELOAD="0",
         PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",  # mlflow serve execs uvicorn
     )
     key = prepare(args.data, env)

@@ -121,7 +121,6 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="bench-drift-"))
     settings = {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.db'}",
-        "MODEL_PRELOAD": False,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
     }

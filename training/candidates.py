@@ -29,6 +29,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 from tqdm import tqdm
 
+from training.domain import is_refused
 from training.evaluate import best_threshold, business_cost
 from training.explain import raw_score
 
@@ -251,7 +252,7 @@ def search(candidate, X, y, folds, n_iter, random_state):
         if best is None or cost < best[2]:
             best = (params, oof, cost, threshold)
     params, oof, cost, threshold = best
-    fold_costs = [business_cost(y[valid], oof[valid] >= threshold) for _, valid in folds]
+    fold_costs = [business_cost(y[valid], is_refused(oof[valid], threshold)) for _, valid in folds]
     return SearchResult(
         candidate,
         _plain(params),

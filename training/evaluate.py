@@ -16,6 +16,8 @@ from sklearn.metrics import (
     roc_curve,
 )
 
+from training.domain import is_refused
+
 FN_COST = 10.0
 FP_COST = 1.0
 # Probability thresholds searched for the cheapest decision: every half point.
@@ -74,7 +76,7 @@ def classification_metrics(y_true, probability, threshold):
     """AUC, cost, balanced accuracy, recall, specificity and Brier score at ``threshold``."""
     y_true = np.asarray(y_true).astype(int)
     probability = np.asarray(probability, dtype=float)
-    y_pred = (probability >= threshold).astype(int)
+    y_pred = is_refused(probability, threshold).astype(int)
     tn, fp, fn, tp = confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()
     return {
         "auc": float(roc_auc_score(y_true, probability)),

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from training.domain import NOT_EMPLOYED_DAYS
 from training.feature_groups import (
     GROUP_LABELS,
     NEVER_A_REFUSAL_REASON,
@@ -39,9 +40,6 @@ __all__ = [
 PROTECTED_COLUMNS = ("CODE_GENDER", "NAME_FAMILY_STATUS")
 NOT_FEATURES = {"SK_ID_CURR", "TARGET", *PROTECTED_COLUMNS}
 
-# DAYS_EMPLOYED = 365243 (a thousand years in the future) marks pensioners and the unemployed.
-DAYS_EMPLOYED_ANOMALY = 365243
-DAYS_PER_YEAR = 365.25
 # "XNA" is the files' code for "not available"; it becomes a missing value.
 MISSING_LEVELS = {"XNA"}
 
@@ -210,8 +208,8 @@ def _engineered(numbers: np.ndarray) -> np.ndarray:
     """Ratios and summaries; cleans DAYS_EMPLOYED in `numbers` in place."""
     col = {column: numbers[:, _POSITION[column]] for column in _ENGINEERING_INPUTS}
     employed = col["DAYS_EMPLOYED"]
-    anomaly = np.where(np.isnan(employed), np.nan, employed == DAYS_EMPLOYED_ANOMALY)
-    employed[employed == DAYS_EMPLOYED_ANOMALY] = np.nan  # a view: cleans `numbers` too
+    anomaly = np.where(np.isnan(employed), np.nan, employed == NOT_EMPLOYED_DAYS)
+    employed[employed == NOT_EMPLOYED_DAYS] = np.nan  # a view: cleans `numbers` too
     income, credit, annuity = col["AMT_INCOME_TOTAL"], col["AMT_CREDIT"], col["AMT_ANNUITY"]
     goods, family = col["AMT_GOODS_PRICE"], col["CNT_FAM_MEMBERS"]
     sources = numbers[:, [_POSITION[c] for c in EXT_SOURCES]]

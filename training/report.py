@@ -8,21 +8,17 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from training.domain import AGE_BANDS, is_refused, years_from_days
 from training.evaluate import THRESHOLD_GRID, calibration_bins, cost_curve, roc_points
-from training.features import DAYS_PER_YEAR
 
-AGE_BANDS = [(0, 30, "under 30"), (30, 40, "30-39"), (40, 50, "40-49"), (50, 60, "50-59")]
-OLDEST_BAND = (60, 200, "60 and over")
 UNKNOWN = "unknown"
 
 
 def age_band(days_birth):
-    """Age band label from Kaggle's DAYS_BIRTH (negative days before the application)."""
-    years = (
-        -pd.to_numeric(pd.Series(days_birth), errors="coerce").to_numpy(dtype=float) / DAYS_PER_YEAR
-    )
+    """Age band label (training.domain.AGE_BANDS) from Kaggle's DAYS_BIRTH, per row."""
+    years = years_from_days(pd.to_numeric(pd.Series(days_birth), errors="coerce").to_numpy(float))
     labels = np.full(years.shape, UNKNOWN, dtype=object)
-    for low, high, label in [*AGE_BANDS, OLDEST_BAND]:
+    for _, label, low, high in AGE_BANDS:
         labels[(years >= low) & (years < high)] = label
     return labels
 
@@ -34,7 +30,7 @@ def fairness_table(frame, y_true, probability, threshold):
     check that the model does not treat the groups very differently.
     """
     y_true = np.asarray(y_true).astype(int)
-    refused = np.asarray(probability) >= threshold
+    refused = is_refused(np.asarray(probability), threshold)
     gender = frame.get("CODE_GENDER", pd.Series(UNKNOWN, index=frame.index))
     attributes = {
         "CODE_GENDER": gender.astype(object).fillna(UNKNOWN).astype(str).to_numpy(),
@@ -59,7 +55,7 @@ def fairness_table(frame, y_true, probability, threshold):
 
 def _band_order(group):
     """Age bands youngest first, then other groups alphabetically, unknown last."""
-    bands = [label for _, _, label in [*AGE_BANDS, OLDEST_BAND]]
+    bands = [label for _, label, _, _ in AGE_BANDS]
     if group in bands:
         return (0, bands.index(group), "")
     return (2 if group == UNKNOWN else 1, 0, group)

@@ -1,14 +1,15 @@
-"""The OpenAPI 3 document of the API, built once from the same rules that validate input."""
+"""The OpenAPI 3 document of the API, built once from the same rules that validate input
+(app/services/validation.py)."""
 
 import functools
 import math
 
-from app.api.schemas import APPLICATION_COLUMNS, MAX_CLIENT_ID, RULES
+from app.services.validation import APPLICATION_COLUMNS, MAX_CLIENT_ID, RULES
 
 ERROR_STATUSES = {
     "400": "Malformed JSON.",
     "401": "Missing or invalid X-API-Key.",
-    "404": "Unknown client.",
+    "404": "Unknown client (or, for /api/drift, no drift run yet).",
     "413": "Body over the size limit or batch over 1,000 items.",
     "415": "Body is not application/json.",
     "422": "Invalid input: unknown field, wrong type or impossible value (named in details).",
@@ -92,6 +93,35 @@ PREDICTION = {
             "properties": {"name": {"type": "string"}, "version": {"type": "string"}},
         },
         "warnings": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+_NUMBER_OR_NULL = {"type": "number", "nullable": True}
+DRIFT_RUN = {
+    "type": "object",
+    "required": ["id", "created_at", "drift_share", "dataset_drift", "drifted_columns", "columns"],
+    "properties": {
+        "id": {"type": "integer"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "source": {"type": "string", "enum": ["file", "window", "last"]},
+        "source_detail": {"type": "string"},
+        "rows": {"type": "integer", "description": "Current rows available in the source."},
+        "rows_compared": {"type": "integer", "description": "After the seeded sample cap."},
+        "rows_reference": {"type": "integer"},
+        "column_count": {"type": "integer"},
+        "drift_share": {"type": "number", "minimum": 0, "maximum": 1},
+        "dataset_drift": {"type": "boolean"},
+        "drifted_columns": {"type": "array", "items": {"type": "string"}},
+        "columns": {
+            "type": "array",
+            "description": "Every monitored column, the strongest drift first.",
+            "items": {"type": "object"},
+        },
+        "prediction_drift": {"type": "object", "nullable": True},
+        "mean_probability": _NUMBER_OR_NULL,
+        "mean_probability_reference": _NUMBER_OR_NULL,
+        "model_name": {"type": "string"},
+        "model_version": {"type": "string"},
     },
 }
 
@@ -185,6 +215,17 @@ def _paths() -> dict:
                 },
             }
         },
+        "/api/drift": {
+            "get": {
+                "summary": "The latest data-drift run: drifted characteristics and their tests",
+                "operationId": "getDrift",
+                "security": secured,
+                "responses": {
+                    "200": _json(_ref("DriftRun"), "Summary of the latest drift run."),
+                    **_errors("401", "404", "503"),
+                },
+            }
+        },
         "/api/health": {
             "get": {
                 "summary": "Model and database status",
@@ -219,6 +260,7 @@ def openapi_document() -> dict:
                     "type": "object",
                     "properties": {"predictions": {"type": "array", "items": _ref("Prediction")}},
                 },
+                "DriftRun": DRIFT_RUN,
                 "Error": ERROR,
             },
         },

@@ -3,34 +3,18 @@
 import json
 
 from flask import Blueprint, current_app, g, render_template, request
-from sqlalchemy.exc import SQLAlchemyError
 
-from app.api.errors import APIError
 from app.api.openapi import openapi_document
-from app.api.schemas import CLIENT_ID_RULE, is_client_id, validate_application
-from app.auth.api_keys import require_api_key
+from app.auth import require_api_key
+from app.errors import AppError, InvalidInputError
 from app.services import health, model_store, prediction_log
-from app.services.clients import get_client, get_clients, scoring_input, stored_client_ids
-from app.services.scoring import Application, ClientNotFoundError, score_and_log
+from app.services.clients import require_client, require_clients, stored_client_ids
+from app.services.scoring import Application, score_and_log
+from app.services.validation import CLIENT_ID_RULE, is_client_id, validate_application
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 BODY_KEYS = ("client_id", "application", "client_ids", "applications")
-
-
-@bp.errorhandler(model_store.ModelUnavailableError)
-def model_unavailable(error):
-    return APIError(503, "model_unavailable", str(error)).to_response()
-
-
-@bp.errorhandler(prediction_log.LogUnavailableError)
-@bp.errorhandler(SQLAlchemyError)
-def database_unavailable(error):
-    from app.extensions import db
-
-    db.session.rollback()
-    message = f"The database is unavailable; nothing was recorded. ({type(error).__name__})"
-    return APIError(503, "database_unavailable", message).to_response()
 
 
 def _reject_constant(name):
@@ -40,14 +24,18 @@ def _reject_constant(name):
 def _json_body() -> dict:
     """The request's JSON object: 415 if not JSON, 400 if malformed, 413 if too large."""
     if not request.is_json:
-        raise APIError(415, "unsupported_media_type", "Send the body as application/json.")
+        raise AppError(
+            "Send the body as application/json.", status=415, code="unsupported_media_type"
+        )
     raw = request.get_data(cache=True)
     try:
         body = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as error:
-        raise APIError(400, "malformed_json", f"The body is not valid JSON: {error}") from None
+        message = f"The body is not valid JSON: {error}"
+        raise AppError(message, status=400, code="malformed_json") from None
     if not isinstance(body, dict):
-        raise APIError(422, "invalid_type", "The body must be a JSON object.", {"field": "body"})
+        message = "The body must be a JSON object."
+        raise AppError(message, {"field": "body"}, status=422, code="invalid_type")
     return body
 
 
@@ -56,38 +44,36 @@ def _body_form(body: dict) -> str:
     unknown = sorted(set(body) - set(BODY_KEYS))
     if unknown:
         message = f"Unknown field {unknown[0]!r}; send exactly one of {list(BODY_KEYS)}."
-        raise APIError(422, "unknown_field", message, {"field": unknown[0]})
+        raise AppError(message, {"field": unknown[0]}, status=422, code="unknown_field")
     if len(body) != 1:
         message = f"Send exactly one of {list(BODY_KEYS)}."
-        raise APIError(422, "invalid_body", message, {"fields": sorted(body)})
+        raise AppError(message, {"fields": sorted(body)}, status=422, code="invalid_body")
     return next(iter(body))
 
 
 def _client_id(value, where: str) -> int:
     if not is_client_id(value):
         message = f"Field {where!r} {CLIENT_ID_RULE} (an SK_ID_CURR)."
-        raise APIError(422, "invalid_value", message, {"field": where, "rule": CLIENT_ID_RULE})
+        raise InvalidInputError(where, CLIENT_ID_RULE, value, message=message)
     return value
 
 
 def _batch(value, where: str) -> list:
     if not isinstance(value, list) or not value:
         message = f"Field {where!r} must be a non-empty list."
-        raise APIError(422, "invalid_type", message, {"field": where, "rule": "non-empty list"})
+        raise InvalidInputError(
+            where, "non-empty list", value, code="invalid_type", message=message
+        )
     limit = current_app.config["MAX_BATCH_SIZE"]
     if len(value) > limit:
         message = f"Field {where!r} has {len(value)} items; at most {limit} per call."
-        raise APIError(413, "batch_too_large", message, {"field": where, "limit": limit})
+        details = {"field": where, "limit": limit}
+        raise AppError(message, details, status=413, code="batch_too_large")
     return value
 
 
 def _stored(client_ids: list[int]) -> list[Application]:
-    found = get_clients(client_ids)
-    missing = [client_id for client_id in client_ids if client_id not in found]
-    if missing:
-        message = str(ClientNotFoundError(missing[0]))
-        raise APIError(404, "client_not_found", message, {"client_ids": missing})
-    return [Application(scoring_input(found[i]), client_id=i) for i in client_ids]
+    return [Application.of(client) for client in require_clients(client_ids)]
 
 
 def _posted(application, where: str) -> Application:
@@ -139,10 +125,7 @@ def predict():
 @require_api_key
 def client(client_id: int):
     """A stored client's application data, history aggregates and latest logged score."""
-    found = get_client(client_id)
-    if found is None:
-        message = str(ClientNotFoundError(client_id))
-        raise APIError(404, "client_not_found", message, {"client_id": client_id})
+    found = require_client(client_id)
     latest = prediction_log.latest_for_client(client_id)
     return {
         "client_id": client_id,

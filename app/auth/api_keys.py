@@ -8,7 +8,7 @@ import secrets
 import sqlalchemy as sa
 from flask import g, request
 
-from app.api.errors import APIError
+from app.errors import AppError
 from app.extensions import db
 from app.models import ApiKey, utcnow
 
@@ -64,7 +64,7 @@ def require_api_key(view):
         if owner is None:
             given = HEADER in request.headers
             message = f"{HEADER} header is {'not a valid key' if given else 'missing'}."
-            raise APIError(401, "unauthorized", message, {"header": HEADER})
+            raise AppError(message, {"header": HEADER}, status=401, code="unauthorized")
         g.api_client = owner
         return view(*args, **kwargs)
 

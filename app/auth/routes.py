@@ -7,12 +7,13 @@ from flask_login import current_user, login_user, logout_user
 
 from app.auth.accounts import authenticate
 from app.auth.forms import SignInForm
-from app.extensions import db
+from app.extensions import db, login_manager
 from app.models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
+@login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Flask-Login's session loader."""
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None

@@ -1,6 +1,6 @@
-"""The drift banner, shown through the dashboard's alert hook on every signed-in page."""
+"""The drift banner, shown on every signed-in page (the factory hands it to the page layout)."""
 
-from flask import Flask, current_app, url_for
+from flask import current_app, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -31,11 +31,3 @@ def drift_alerts() -> list[dict]:
             "link_text": "See the monitoring page",
         }
     ]
-
-
-def register_alerts(app: Flask) -> None:
-    """Plug the banner and a "Monitoring" link into the dashboard's layout hooks."""
-    from app.pages.hooks import register_alert_provider, register_nav_item
-
-    register_alert_provider(app, drift_alerts)
-    register_nav_item(app, "Monitoring", "monitoring.index")

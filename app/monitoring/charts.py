@@ -11,6 +11,7 @@ import altair as alt
 
 from app.models import DriftRun, as_utc
 from app.services.charts import INK, NAVY, ORANGE, Chart, Table
+from app.services.formatting import percent
 
 _cache: dict[tuple, dict] = {}
 
@@ -87,13 +88,13 @@ def _points(runs: list[DriftRun], field: str, attribute: str) -> list[dict]:
 def drift_share_chart(runs: list[DriftRun], alert_share: float) -> Chart:
     """Share of drifted columns per run, with the alert limit."""
     values = _points(runs, "share", "drift_share")
-    limit = {"value": alert_share, "label": f"Alert limit {alert_share:.0%}"}
+    limit = {"value": alert_share, "label": f"Alert limit {percent(alert_share, 0)}"}
     spec = _configured(_history_line(values, "share", "Share of drifted characteristics", limit))
     above = sum(r.drift_share >= alert_share for r in runs)
     summary = (
         f"{len(runs)} runs; the share of drifted characteristics went from "
-        f"{runs[0].drift_share:.0%} to {runs[-1].drift_share:.0%}; "
-        f"{above} of them reached the alert limit of {alert_share:.0%}."
+        f"{percent(runs[0].drift_share, 0)} to {percent(runs[-1].drift_share, 0)}; "
+        f"{above} of them reached the alert limit of {percent(alert_share, 0)}."
     )
     table = Table(
         "Drift share per run",
@@ -103,7 +104,7 @@ def drift_share_chart(runs: list[DriftRun], alert_share: float) -> Chart:
                 _when(r),
                 r.source_detail,
                 f"{r.drifted_count} of {r.column_count}",
-                f"{r.drift_share:.0%}",
+                f"{percent(r.drift_share, 0)}",
             ]
             for r in reversed(runs)
         ],
@@ -120,13 +121,13 @@ def mean_probability_chart(runs: list[DriftRun]) -> Chart | None:
     reference = scored[-1].mean_probability_reference
     limit = None
     if reference is not None:
-        limit = {"value": reference, "label": f"Training sample {reference:.1%}"}
+        limit = {"value": reference, "label": f"Training sample {percent(reference)}"}
     title = "Mean probability of default"
     spec = _configured(_history_line(values, "mean", title, limit))
     summary = (
         f"{len(scored)} runs; the mean predicted probability of default went from "
-        f"{scored[0].mean_probability:.1%} to {scored[-1].mean_probability:.1%}"
-        + (f" (training sample: {reference:.1%})." if reference is not None else ".")
+        f"{percent(scored[0].mean_probability)} to {percent(scored[-1].mean_probability)}"
+        + (f" (training sample: {percent(reference)})." if reference is not None else ".")
     )
     table = Table(
         "Mean predicted probability of default per run",
@@ -135,10 +136,10 @@ def mean_probability_chart(runs: list[DriftRun]) -> Chart | None:
             [
                 _when(r),
                 r.source_detail,
-                f"{r.mean_probability:.1%}",
+                f"{percent(r.mean_probability)}",
                 ""
                 if r.mean_probability_reference is None
-                else f"{r.mean_probability_reference:.1%}",
+                else f"{percent(r.mean_probability_reference)}",
             ]
             for r in reversed(scored)
         ],

@@ -3,8 +3,8 @@
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import login_required
 
-from app.api.errors import APIError
-from app.auth.api_keys import require_api_key
+from app.auth import require_api_key
+from app.errors import AppError
 from app.models import as_utc
 from app.monitoring import charts, runs, wording
 
@@ -54,7 +54,6 @@ def api_latest():
     """The latest drift run's summary, or a 404 error when none was made yet."""
     latest = runs.latest_run()
     if latest is None:
-        raise APIError(
-            404, "no_drift_run", "No drift run yet; make one with `flask drift run`.", {}
-        )
+        message = "No drift run yet; make one with `flask drift run`."
+        raise AppError(message, status=404, code="no_drift_run")
     return runs.run_summary(latest), 200

@@ -1,6 +1,7 @@
 """Drift runs: compare a current sample with the champion's reference and store the result.
 
-Shared by the `flask drift run` command, the monitoring pages and GET /api/drift.
+Shared by the `flask drift run` command, the monitoring pages and GET /api/drift; the DRIFT_*
+settings are in app/config.py.
 """
 
 from __future__ import annotations
@@ -16,17 +17,6 @@ from app.extensions import db
 from app.models import DriftRun, as_utc
 from app.monitoring.drift import compare
 from app.monitoring.sources import CurrentSample, DriftInputError, monitored_columns
-
-DEFAULTS = {
-    "DRIFT_ALERT_SHARE": 0.3,  # banner when this share of monitored columns drifts
-    "DRIFT_ALERT_TOP_FEATURES": 5,  # ... or when one of this many top columns drifts
-    "DRIFT_DATASET_SHARE": 0.5,  # Evidently's "dataset drift" line
-    "DRIFT_MIN_ROWS": 100,  # fewer current rows than this: no run
-    "DRIFT_TOP_FEATURES": 50,
-    "DRIFT_MAX_ROWS": 20_000,  # seeded sample cap on each side
-    "DRIFT_RANDOM_STATE": 42,
-    "DRIFT_DEFAULT_WINDOW": "7d",
-}
 
 
 def run_drift(current: CurrentSample, loaded_model, top_n: int | None = None) -> DriftRun:

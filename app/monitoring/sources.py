@@ -15,8 +15,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Client, Prediction, utcnow
+from app.models import Prediction, utcnow
 from app.monitoring.drift import PREDICTION_COLUMN
+from app.services.clients import application_fields, get_clients
 from training.schema import HISTORY_TABLES
 
 NOT_COMPARED = {"SK_ID_CURR", "TARGET", PREDICTION_COLUMN}
@@ -183,15 +184,11 @@ def _logged_inputs(predictions: list[Prediction]) -> pd.DataFrame:
     A prediction for a known client may log only its id; the stored application and history
     fill in the rest, as scoring did.
     """
-    client_ids = {p.client_id for p in predictions if p.client_id is not None}
-    clients = {}
-    if client_ids:
-        query = sa.select(Client).where(Client.sk_id_curr.in_(client_ids))
-        clients = {c.sk_id_curr: c for c in db.session.scalars(query)}
+    clients = get_clients([p.client_id for p in predictions if p.client_id is not None])
     rows = []
     for prediction in predictions:
         client = clients.get(prediction.client_id)
-        row = {**(client.application or {}), **(client.history or {})} if client else {}
+        row = application_fields(client) if client else {}
         row.update(prediction.input or {})
         row[PREDICTION_COLUMN] = prediction.probability_of_default
         rows.append(row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.models import DriftRun
+from app.services.formatting import percent
 
 # Plain names of the columns advisors meet most; the others are spelled out from their code.
 COLUMN_LABELS = {
@@ -60,9 +61,9 @@ def prediction_sentence(run: DriftRun) -> str | None:
     """How the model's output moved, or None when the run had no predictions to compare."""
     if run.mean_probability is None:
         return None
-    sentence = f"The mean predicted probability of default is {run.mean_probability:.1%}"
+    sentence = f"The mean predicted probability of default is {percent(run.mean_probability)}"
     if run.mean_probability_reference is not None:
-        sentence += f" (training sample: {run.mean_probability_reference:.1%})"
+        sentence += f" (training sample: {percent(run.mean_probability_reference)})"
     if run.prediction_drift:
         verdict = "has drifted" if run.prediction_drift["drifted"] else "has not drifted"
         sentence += f"; its distribution {verdict}"
@@ -80,7 +81,7 @@ def alert_for(run: DriftRun | None, share_limit: float, top_n: int) -> str | Non
         return None
     message = (
         f"Data drift warning: {run.drifted_count} of {run.column_count} monitored "
-        f"characteristics ({run.drift_share:.0%}) have drifted from the training data"
+        f"characteristics ({percent(run.drift_share, 0)}) have drifted from the training data"
     )
     if top_drifted:
         names = ", ".join(column_label(c) for c in top_drifted)

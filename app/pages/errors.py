@@ -1,40 +1,37 @@
-"""HTML error pages in the site layout (the API keeps its JSON errors under /api/)."""
+"""The HTML error page, in the site layout, for every status (the API answers JSON: app/errors.py).
 
-from flask import Flask, current_app, render_template, request
+The factory passes `render_error` to app.errors.register_error_handlers, so a 404, a 503 with no
+model and an unexpected 500 all look like the rest of the site.
+"""
+
+from flask import render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.errors import AppError
 from app.pages.forms import FindClientForm
 
-PAGE_CODES = (400, 403, 404, 405, 413, 429)
+CSRF_MESSAGE = (
+    "For your security, forms stop working after a while or after signing out. "
+    "Go back, reload the page and send the form again."
+)
 
 
-def render_error(error: HTTPException):
-    """A full page in the site layout; a 404 offers the client search box."""
-    status = error.code or 500
-    template = "errors/404.html" if status == 404 else "errors/error.html"
-    form = FindClientForm(formdata=None)
-    title, message = error.name, error.description
+def _title_and_message(error: HTTPException | AppError) -> tuple[str, str]:
     if isinstance(error, CSRFError):
-        title = "The form expired"
-        message = (
-            "For your security, forms stop working after a while or after signing out. "
-            "Go back, reload the page and send the form again."
-        )
-    context = {"error": error, "status": status, "form": form, "title": title, "message": message}
-    return render_template(template, **context), status
+        return "The form expired", CSRF_MESSAGE
+    if isinstance(error, AppError):
+        return error.page_message, error.page_message
+    return error.name, error.description or ""
 
 
-def _for_pages(error: HTTPException):
-    """Outside /api/ render the page; under /api/ defer to the app-wide JSON handler."""
-    if request.path.startswith("/api/") or request.path == "/api":
-        json_handler = current_app.error_handler_spec[None][None].get(HTTPException)
-        return json_handler(error) if json_handler else error
-    return render_error(error)
-
-
-def register_page_errors(app: Flask) -> None:
-    # Handlers keyed by status code win over the app's HTTPException handler (Flask looks up
-    # codes first), so unknown URLs outside the API get the same page as a missing client.
-    for code in PAGE_CODES:
-        app.register_error_handler(code, _for_pages)
+def render_error(error: HTTPException | AppError):
+    """A full page for the error: a 404 offers the client search, a 503 says to retry."""
+    status = error.status if isinstance(error, AppError) else error.code or 500
+    title, message = _title_and_message(error)
+    template = {404: "errors/404.html", 503: "errors/unavailable.html"}.get(status)
+    context = {"status": status, "title": title, "message": message}
+    if status == 404:
+        context["form"] = FindClientForm(formdata=None)
+        context["title"] = title if "client" in title.lower() else "Page not found"
+    return render_template(template or "errors/error.html", **context), status

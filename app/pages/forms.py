@@ -1,14 +1,21 @@
-"""Advisor forms. Types are checked here; the domain rules (ranges, categories) are the API's,
-reused through app.api.schemas so a page and the API can never accept different inputs."""
+"""Advisor forms. Types are checked here; the application rules (ranges, categories) are the
+validation service's (app/services/validation.py), so a page and the API accept the same inputs."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import TextInput
 
-from app.api.errors import APIError
-from app.api.schemas import validate_application
-from app.services.comparison import AGE_BANDS, DAYS_PER_YEAR, INCOME_BANDS, NOT_EMPLOYED, VARIABLES
+from app.errors import InvalidInputError
+from app.services.comparison import INCOME_BANDS, VARIABLES
+from app.services.validation import check_field
+from training.domain import (
+    AGE_BANDS,
+    NOT_EMPLOYED_DAYS,
+    days_from_years,
+    employment_years,
+    years_from_days,
+)
 from training.schema import TABLES
 
 NUMBER = "Enter a number, for example 1250.5."
@@ -116,15 +123,15 @@ class ApplicationForm(NumberForm):
         data = {name: f.data for name, f in self._fields.items() if name.isupper()}
         data = {k: (None if v == "" else v) for k, v in data.items()}
         if self.age_years.data is not None:
-            data["DAYS_BIRTH"] = -round(self.age_years.data * DAYS_PER_YEAR)
+            data["DAYS_BIRTH"] = days_from_years(self.age_years.data)
         if self.not_employed.data:
-            data["DAYS_EMPLOYED"] = NOT_EMPLOYED
+            data["DAYS_EMPLOYED"] = NOT_EMPLOYED_DAYS
         elif self.employment_years.data is not None:
-            data["DAYS_EMPLOYED"] = -round(self.employment_years.data * DAYS_PER_YEAR)
+            data["DAYS_EMPLOYED"] = days_from_years(self.employment_years.data)
         return data
 
     def validate_application(self) -> bool:
-        """WTForms type checks, then the API's rules field by field (so all errors show at once)."""
+        """WTForms type checks, then the application rules field by field (all errors at once)."""
         if not self.validate():
             return False
         application = self.fields_to_application()
@@ -132,13 +139,9 @@ class ApplicationForm(NumberForm):
         ok = True
         for column, value in application.items():
             try:
-                validate_application({column: value})
-            except APIError as error:
-                rule = error.details.get("rule", error.message)
-                rule = rule.replace("age from DAYS_BIRTH ", "")
-                getattr(self, by_column.get(column, column)).errors.append(
-                    f"{rule[0].upper()}{rule[1:]}."
-                )
+                check_field(column, value)
+            except InvalidInputError as error:
+                getattr(self, by_column.get(column, column)).errors.append(error.form_text)
                 ok = False
         self.application = {k: v for k, v in application.items() if v is not None}
         return ok
@@ -149,11 +152,11 @@ class ApplicationForm(NumberForm):
         data = {name: application.get(name) for name in APPLICATION_FIELDS}
         days_birth, days_employed = application.get("DAYS_BIRTH"), application.get("DAYS_EMPLOYED")
         if days_birth is not None:
-            data["age_years"] = int(-days_birth / DAYS_PER_YEAR)
-        if days_employed == NOT_EMPLOYED:
+            data["age_years"] = int(years_from_days(days_birth))
+        if days_employed == NOT_EMPLOYED_DAYS:
             data["not_employed"] = True
         elif days_employed is not None:
-            data["employment_years"] = round(-days_employed / DAYS_PER_YEAR, 1)
+            data["employment_years"] = round(employment_years(days_employed), 1)
         return {k: v for k, v in data.items() if v is not None}
 
 

@@ -8,6 +8,7 @@ import numpy as np
 from app.services import charts, comparison
 from app.services.comparison import VARIABLES, PopulationFilter
 from app.services.dashboard import distance_in_words, interpretation
+from app.services.formatting import percent
 
 FACTS = [
     ("NAME_CONTRACT_TYPE", "Contract type"),
@@ -52,8 +53,8 @@ def decision_summary(score) -> dict:
     return {
         "decision": score.decision,
         "decision_label": "Accepted" if score.decision == "accepted" else "Refused",
-        "probability": charts.percent(score.probability_of_default),
-        "threshold": charts.percent(score.threshold),
+        "probability": percent(score.probability_of_default),
+        "threshold": percent(score.threshold),
         "distance": distance_in_words(score.distance_to_threshold),
         "interpretation": interpretation(
             score.probability_of_default, score.threshold, score.decision
@@ -133,15 +134,18 @@ METRIC_LABELS = {
         "{:.3f}",
     ),
     "balanced_accuracy": ("Balanced accuracy", "{:.3f}"),
-    "recall": ("Share of defaulters refused (recall)", "{:.1%}"),
-    "specificity": ("Share of good clients accepted (specificity)", "{:.1%}"),
+    "recall": ("Share of defaulters refused (recall)", percent),
+    "specificity": ("Share of good clients accepted (specificity)", percent),
     "brier": ("Brier score (lower is better)", "{:.4f}"),
-    "refusal_rate": ("Refusal rate", "{:.1%}"),
+    "refusal_rate": ("Refusal rate", percent),
 }
 
 
-def _fmt(value, fmt: str) -> str:
-    return "–" if value is None else fmt.format(value)
+def _fmt(value, fmt) -> str:
+    """A metric for a table: a format string or a function; '–' when there is none."""
+    if value is None:
+        return "–"
+    return fmt(value) if callable(fmt) else fmt.format(value)
 
 
 def _importance_chart(report: dict):
@@ -165,17 +169,17 @@ def _cost_chart(report: dict, threshold: float):
     curve = report.get("cost_curve", [])
     points = [{"x": p["threshold"], "y": p["cost"]} for p in curve]
     best = min(curve, key=lambda p: p["cost"]) if curve else None
-    summary = f"The chosen threshold is {threshold:.1%}" + (
-        f"; the cost curve is lowest ({best['cost']:.3f}) at {best['threshold']:.0%}."
+    summary = f"The chosen threshold is {percent(threshold)}" + (
+        f"; the cost curve is lowest ({best['cost']:.3f}) at {percent(best['threshold'], 0)}."
         if best
         else "."
     )
     table = charts.Table(
         "Business cost per application at each threshold (every 5 points)",
         ["Threshold", "Cost per application"],
-        [[f"{p['threshold']:.0%}", f"{p['cost']:.3f}"] for p in curve[::5]],
+        [[percent(p["threshold"], 0), f"{p['cost']:.3f}"] for p in curve[::5]],
     )
-    marker = {"x": threshold, "label": f"Chosen threshold {threshold:.1%}"}
+    marker = {"x": threshold, "label": f"Chosen threshold {percent(threshold)}"}
     return charts.line_chart(
         points, ("Refusal threshold", "Business cost per application"), marker,
         ("Business cost against the threshold", summary), table, "cost-curve",
@@ -187,7 +191,7 @@ def _calibration_chart(report: dict):
     points = [{"x": b["mean_predicted"], "y": b["observed_rate"]} for b in bins]
     gaps = [abs(b["mean_predicted"] - b["observed_rate"]) for b in bins]
     summary = (
-        f"Predicted and observed default rates differ by {max(gaps):.1%} at most across "
+        f"Predicted and observed default rates differ by {percent(max(gaps))} at most across "
         f"{len(bins)} groups of clients; the dashed line is perfect calibration."
         if bins
         else "No calibration data in the model report."
@@ -196,7 +200,7 @@ def _calibration_chart(report: dict):
         "Predicted against observed default rate",
         ["Mean predicted", "Observed default rate", "Clients"],
         [
-            [f"{b['mean_predicted']:.1%}", f"{b['observed_rate']:.1%}", f"{b['count']:,}"]
+            [percent(b["mean_predicted"]), percent(b["observed_rate"]), f"{b['count']:,}"]
             for b in bins
         ],
     )
@@ -221,8 +225,8 @@ def model_view(model) -> dict:
             "attribute": "Gender" if r["attribute"] == "CODE_GENDER" else "Age band",
             "group": r["group"],
             "count": f"{r['count']:,}",
-            "default_rate": _fmt(r.get("default_rate"), "{:.1%}"),
-            "refusal_rate": _fmt(r.get("refusal_rate"), "{:.1%}"),
+            "default_rate": _fmt(r.get("default_rate"), percent),
+            "refusal_rate": _fmt(r.get("refusal_rate"), percent),
             "auc": _fmt(r.get("auc"), "{:.3f}"),
         }
         for r in report.get("fairness", [])

@@ -1,14 +1,15 @@
 """The advisor pages: thin views over the scoring, comparison and counterfactual services."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from app.pages import presenters
 from app.pages.forms import ApplicationForm, ComparisonForm, FindClientForm, NewApplicationForm
 from app.services import charts, counterfactual, dashboard, model_store, scoring
-from app.services.clients import get_client, scoring_input
-from app.services.prediction_log import LogUnavailableError
+from app.services.clients import application_fields, require_client
+from app.services.scoring import Application
+from training.domain import REFUSED
 
 bp = Blueprint("pages", __name__)
 COMPARISON_DEFAULTS = {
@@ -25,26 +26,8 @@ def require_sign_in():
     """Every dashboard page needs a signed-in advisor (sign-in itself lives in app.auth)."""
 
 
-@bp.errorhandler(model_store.ModelUnavailableError)
-@bp.errorhandler(LogUnavailableError)
-def service_unavailable(error):
-    message = (
-        "Scoring is unavailable right now: no model is loaded."
-        if isinstance(error, model_store.ModelUnavailableError)
-        else "Scoring is unavailable right now: the prediction log cannot be written."
-    )
-    return render_template("errors/unavailable.html", message=message), 503
-
-
 def _actor() -> str:
     return current_user.username
-
-
-def _client_or_404(client_id: int):
-    client = get_client(client_id)
-    if client is None:
-        abort(404, f"No client with application id {client_id}")
-    return client
 
 
 @bp.get("/")
@@ -64,8 +47,8 @@ def find_client():
 
 @bp.get("/clients/<int:client_id>")
 def client_page(client_id: int):
-    client = _client_or_404(client_id)
-    score = scoring.score_client(client_id, "page", _actor(), g.get("request_id"))
+    client = require_client(client_id)
+    score = scoring.score_client(client, "page", _actor(), g.get("request_id"))
     form = ComparisonForm(MultiDict({**COMPARISON_DEFAULTS, **request.args.to_dict()}))
     if not form.validate():
         form.process(data=COMPARISON_DEFAULTS)  # show the defaults, and say why
@@ -84,13 +67,13 @@ def client_page(client_id: int):
 
 @bp.route("/clients/<int:client_id>/what-if", methods=["GET", "POST"])
 def what_if(client_id: int):
-    client = _client_or_404(client_id)
+    client = require_client(client_id)
     form = ApplicationForm(data=ApplicationForm.data_from_application(client.application))
-    original = scoring.score_applications([scoring.stored_application(client_id)])[0]
+    original = scoring.score_applications([Application.of(client)])[0]
     result, status = None, 200
     if request.method == "POST":
         if form.validate_application():
-            kept = {k: v for k, v in scoring_input(client).items() if k not in form.COLUMNS}
+            kept = {k: v for k, v in application_fields(client).items() if k not in form.COLUMNS}
             fields = {**kept, **form.application}
             result = scoring.score_what_if(fields, client_id, _actor(), g.get("request_id"))
         else:
@@ -108,12 +91,12 @@ def what_if(client_id: int):
 
 @bp.get("/clients/<int:client_id>/what-would-change")
 def what_would_change(client_id: int):
-    client = _client_or_404(client_id)
-    score = scoring.score_applications([scoring.stored_application(client_id)])[0]
+    client = require_client(client_id)
+    score = scoring.score_applications([Application.of(client)])[0]
     changes = None
-    if score.decision == scoring.REFUSED:
+    if score.decision == REFUSED:
         model = model_store.get_model().model
-        changes = counterfactual.what_would_change(model, scoring_input(client))
+        changes = counterfactual.what_would_change(model, application_fields(client))
     return render_template(
         "pages/what_would_change.html",
         client=client,
@@ -128,7 +111,7 @@ def new_application():
     if request.method == "GET" or not form.validate_application():
         status = 400 if request.method == "POST" else 200
         return render_template("pages/new_application.html", form=form), status
-    application = scoring.Application(fields=form.application)
+    application = Application(fields=form.application)
     if form.save_as_client.data:
         client = dashboard.save_new_client(form.application)
         application.client_id = client.sk_id_curr

@@ -11,6 +11,8 @@ from functools import lru_cache
 
 import altair as alt
 
+from app.services.formatting import percent
+
 INK = "#1b1f24"
 NAVY = "#123c73"
 RED = "#a3161a"
@@ -56,10 +58,6 @@ def _config(chart: alt.TopLevelMixin, height: int = 220, validate: bool = False)
 def with_data(template: dict, datasets: dict[str, list]) -> dict:
     """A cached chart template with this request's data as named datasets (no Altair work)."""
     return {**template, "datasets": datasets}
-
-
-def percent(value: float, digits: int = 1) -> str:
-    return f"{100 * value:.{digits}f}%"
 
 
 def gauge_chart(probability: float, threshold: float, chart_id: str = "gauge") -> Chart:

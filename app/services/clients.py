@@ -1,4 +1,8 @@
-"""The client store: table `clients`, loaded from the Kaggle files, read by the API and pages."""
+"""The client store: table `clients`, loaded from the Kaggle files, read by the API and pages.
+
+It owns lookup: `require_client(s)` raise ClientNotFoundError for unknown ids, and
+`application_fields` is the one definition of what the model reads for a stored client.
+"""
 
 import json
 from dataclasses import dataclass
@@ -7,6 +11,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.errors import AppError
 from app.extensions import db
 from app.models import Client, utcnow
 from training.dataset import load_tables
@@ -14,6 +19,23 @@ from training.features import history_aggregates
 from training.schema import TABLES
 
 CHUNK_ROWS = 5000  # rows per executemany: bounded memory, few round trips
+
+
+class ClientNotFoundError(AppError, LookupError):
+    """No client with this SK_ID_CURR (or these) in the client store (404)."""
+
+    status = 404
+    code = "client_not_found"
+
+    def __init__(self, client_id: int | list[int]):
+        ids = client_id if isinstance(client_id, list) else [client_id]
+        details = {"client_ids": ids} if isinstance(client_id, list) else {"client_id": client_id}
+        super().__init__(f"No client with SK_ID_CURR {ids[0]} in the client store.", details)
+        self.client_ids = ids
+
+    @property
+    def page_message(self) -> str:
+        return f"No client with application id {self.client_ids[0]}"
 
 
 @dataclass
@@ -116,6 +138,23 @@ def get_client(client_id: int) -> Client | None:
     return db.session.get(Client, client_id)
 
 
+def require_client(client_id: int) -> Client:
+    """One client from the store; raises ClientNotFoundError."""
+    client = get_client(client_id)
+    if client is None:
+        raise ClientNotFoundError(client_id)
+    return client
+
+
+def require_clients(client_ids: list[int]) -> list[Client]:
+    """Clients in the order asked; raises ClientNotFoundError listing every unknown id."""
+    found = get_clients(client_ids)
+    missing = [client_id for client_id in client_ids if client_id not in found]
+    if missing:
+        raise ClientNotFoundError(missing)
+    return [found[client_id] for client_id in client_ids]
+
+
 def stored_client_ids(client_ids: list[int]) -> set[int]:
     """Which of these SK_ID_CURR are in the store (ids only: cheap for a batch of 1,000)."""
     if not client_ids:
@@ -124,12 +163,25 @@ def stored_client_ids(client_ids: list[int]) -> set[int]:
     return set(db.session.scalars(query))
 
 
+def new_applicant_ids(limit: int) -> list[int]:
+    """The first `limit` applicants who are not training data (the batch job's queue)."""
+    query = (
+        sa.select(Client.sk_id_curr)
+        .where(Client.is_training.is_(False))
+        .order_by(Client.sk_id_curr)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
 def get_clients(client_ids: list[int]) -> dict[int, Client]:
     """Several clients at once, keyed by SK_ID_CURR (absent ids simply missing)."""
+    if not client_ids:
+        return {}
     found = db.session.scalars(sa.select(Client).where(Client.sk_id_curr.in_(set(client_ids))))
     return {client.sk_id_curr: client for client in found}
 
 
-def scoring_input(client: Client) -> dict:
+def application_fields(client: Client) -> dict:
     """The raw fields + history aggregates the model reads for a stored client."""
     return {**client.application, **client.history, "SK_ID_CURR": client.sk_id_curr}

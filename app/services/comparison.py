@@ -13,8 +13,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Client
-from training.features import DAYS_EMPLOYED_ANOMALY as NOT_EMPLOYED
-from training.features import DAYS_PER_YEAR
+from training.domain import age_band, age_band_label, employment_years, years_from_days
 
 POPULATION_CAP = 50_000
 SCATTER_SAMPLE = 2_000
@@ -34,9 +33,6 @@ VARIABLES = {
     "EXT_SOURCE_2": ("External score 2", "{:,.2f}"),
     "EXT_SOURCE_3": ("External score 3", "{:,.2f}"),
 }
-AGE_BANDS = [("under-30", "under 30", 0, 30), ("30-39", "30 to 39", 30, 40),
-             ("40-49", "40 to 49", 40, 50), ("50-59", "50 to 59", 50, 60),
-             ("60-plus", "60 or over", 60, 200)]  # fmt: skip
 INCOME_BANDS = [("under-100k", "under 100,000", 0, 100_000),
                 ("100k-150k", "100,000 to 149,999", 100_000, 150_000),
                 ("150k-225k", "150,000 to 224,999", 150_000, 225_000),
@@ -66,12 +62,8 @@ def derived_values(application: dict) -> dict:
         "AMT_GOODS_PRICE": number("AMT_GOODS_PRICE"),
         "CREDIT_TO_INCOME": credit / income if credit is not None and income else None,
         "ANNUITY_TO_INCOME": annuity / income if annuity is not None and income else None,
-        "AGE_YEARS": -days_birth / DAYS_PER_YEAR if days_birth is not None else None,
-        "EMPLOYMENT_YEARS": (
-            -days_employed / DAYS_PER_YEAR
-            if days_employed is not None and days_employed != NOT_EMPLOYED
-            else None
-        ),
+        "AGE_YEARS": years_from_days(days_birth),
+        "EMPLOYMENT_YEARS": employment_years(days_employed),
         "EXT_SOURCE_1": number("EXT_SOURCE_1"),
         "EXT_SOURCE_2": number("EXT_SOURCE_2"),
         "EXT_SOURCE_3": number("EXT_SOURCE_3"),
@@ -92,7 +84,7 @@ class PopulationFilter:
         """The filter matching this client on all four criteria."""
         values = derived_values(application)
         return cls(
-            _band(AGE_BANDS, values["AGE_YEARS"]),
+            age_band(values["AGE_YEARS"]),
             _band(INCOME_BANDS, values["AMT_INCOME_TOTAL"]),
             application.get("NAME_CONTRACT_TYPE"),
             application.get("NAME_EDUCATION_TYPE"),
@@ -102,7 +94,7 @@ class PopulationFilter:
         """'all clients' or e.g. 'clients aged 30 to 39 with Cash loans'."""
         parts = []
         if self.age_band:
-            parts.append("aged " + dict((k, t) for k, t, *_ in AGE_BANDS)[self.age_band])
+            parts.append("aged " + age_band_label(self.age_band))
         if self.income_band:
             parts.append(
                 "with an income " + dict((k, t) for k, t, *_ in INCOME_BANDS)[self.income_band]
@@ -132,7 +124,7 @@ def _load_population() -> pd.DataFrame:
     ]  # fmt: skip
     frame = pd.DataFrame(rows, columns=[*VARIABLES, *CATEGORY_FILTERS.values()])
     frame[list(VARIABLES)] = frame[list(VARIABLES)].astype("float64")
-    frame["age_band"] = [_band(AGE_BANDS, v) for v in frame["AGE_YEARS"]]
+    frame["age_band"] = [age_band(v) for v in frame["AGE_YEARS"]]
     frame["income_band"] = [_band(INCOME_BANDS, v) for v in frame["AMT_INCOME_TOTAL"]]
     return frame
 

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from app.services.formatting import percent
+from training.domain import is_refused
+
 ACTIONABLE = ("AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE")
 GRID_POINTS = 40
 REFINE_POINTS = 25
@@ -65,7 +68,7 @@ def largest_accepted_credit(model, fields: dict) -> Change | None:
         return None
     threshold = float(model.threshold)
     grid = np.linspace(0.02, 1.0, GRID_POINTS)
-    accepted = _probabilities(model, fields, grid) < threshold
+    accepted = ~is_refused(_probabilities(model, fields, grid), threshold)
     if not accepted.any():
         return None
     best = int(np.flatnonzero(accepted)[-1])
@@ -74,7 +77,7 @@ def largest_accepted_credit(model, fields: dict) -> Change | None:
     amounts = np.floor(credit * fine / ROUND_TO) * ROUND_TO
     fine = np.where(amounts > 0, amounts / credit, fine)
     probabilities = _probabilities(model, fields, fine)
-    ok = np.flatnonzero(probabilities < threshold)
+    ok = np.flatnonzero(~is_refused(probabilities, threshold))
     index = int(ok[-1]) if len(ok) else 0
     factor = float(fine[index])
     new_fields = _variants(fields, [factor], [factor]).iloc[0].to_dict()
@@ -106,12 +109,12 @@ def small_changes(model, fields: dict) -> list[Change]:
     changes = []
     for (annuity_f, credit_f, how), probability in zip(SMALL_CHANGES, probabilities, strict=True):
         new = _variants(fields, [credit_f], [annuity_f]).iloc[0].to_dict()
-        accepted = bool(probability < threshold)
+        accepted = not is_refused(probability, threshold)
         outcome = "would be accepted" if accepted else "would still be refused"
         sentence = (
             f"If the client chose to {how} (credit {new['AMT_CREDIT']:,.0f}, annuity "
             f"{new['AMT_ANNUITY']:,.0f}), the probability of default would be "
-            f"{100 * probability:.1f}% and the application {outcome}."
+            f"{percent(probability)} and the application {outcome}."
         )
         changes.append(Change(sentence, _actionable(new), float(probability), accepted))
     return changes

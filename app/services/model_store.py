@@ -12,6 +12,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from app.errors import ServiceUnavailableError
+
 # Written next to an exported model by `flask model export`: which registry version it is.
 EXPORT_RECORD = "registered_model.json"
 
@@ -34,8 +36,44 @@ class LoadedModel:
     uri: str
 
 
-class ModelUnavailableError(Exception):
-    """No model could be loaded; the message says why and how to get one."""
+class ModelUnavailableError(ServiceUnavailableError):
+    """No model could be loaded; the message says why and how to get one (503)."""
+
+    code = "model_unavailable"
+
+    @property
+    def page_message(self) -> str:
+        return "Scoring is unavailable right now: no model is loaded."
+
+
+@dataclass(frozen=True)
+class RegistryReference:
+    """What a models:/NAME@ALIAS or models:/NAME/VERSION URI names."""
+
+    name: str
+    alias: str | None = None
+    version: str | None = None
+
+
+def parse_model_uri(uri: str) -> RegistryReference | None:
+    """The registry reference of a models:/ URI; None for runs:/, paths and other URIs."""
+    if not uri.startswith("models:/"):
+        return None
+    name, _, alias = uri[len("models:/") :].partition("@")
+    if alias:
+        return RegistryReference(name, alias=alias)
+    name, _, version = name.partition("/")
+    return RegistryReference(name, version=version or None)
+
+
+def registry_version(reference: RegistryReference):
+    """The MLflow ModelVersion a registry reference points at (asks the tracking server)."""
+    from mlflow import MlflowClient
+
+    client = MlflowClient()
+    if reference.alias:
+        return client.get_model_version_by_alias(reference.name, reference.alias)
+    return client.get_model_version(reference.name, reference.version)
 
 
 _lock = threading.Lock()
@@ -45,16 +83,10 @@ _failures: dict[str, tuple[float, str]] = {}
 
 def _registry_version(uri: str) -> str | None:
     """Version number behind a models:/name@alias or models:/name/version URI."""
-    if not uri.startswith("models:/"):
+    reference = parse_model_uri(uri)
+    if reference is None:
         return None
-    from mlflow import MlflowClient
-
-    ref = uri[len("models:/") :]
-    name, _, alias = ref.partition("@")
-    if alias:
-        return str(MlflowClient().get_model_version_by_alias(name, alias).version)
-    name, _, version = ref.partition("/")
-    return version or None
+    return reference.version or str(registry_version(reference).version)
 
 
 def _exported_version(uri: str) -> str | None:

@@ -1,16 +1,21 @@
 """The prediction log: one `predictions` row per scoring, committed before the response."""
 
+import logging
+
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.errors import DatabaseUnavailableError
 from app.extensions import db
 from app.models import Prediction, as_utc, utcnow
 
 SOURCES = ("api", "batch", "page", "whatif")
 
+log = logging.getLogger(__name__)
 
-class LogUnavailableError(Exception):
-    """The database refused the write; nothing of the batch was kept."""
+
+class LogUnavailableError(DatabaseUnavailableError):
+    """The database refused the write; nothing of the batch was kept (503)."""
 
 
 def log_scores(scores, source: str, actor: str | None, request_id: str | None, latency_ms: float):
@@ -45,8 +50,10 @@ def log_scores(scores, source: str, actor: str | None, request_id: str | None, l
         db.session.commit()
     except SQLAlchemyError as error:
         db.session.rollback()
+        log.warning("Prediction log write failed: %s", error.orig or error)
         raise LogUnavailableError(
-            f"The prediction log could not be written: {error.orig or error}"
+            "The database is unavailable; nothing was recorded (the prediction log could not be "
+            "written)."
         ) from error
     for score, prediction_id in zip(scores, ids, strict=True):
         score.prediction_id = prediction_id

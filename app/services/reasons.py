@@ -2,8 +2,9 @@
 
 import math
 
-from training.features import DAYS_EMPLOYED_ANOMALY as NOT_EMPLOYED_MARKER
-from training.features import DAYS_PER_YEAR, GROUP_LABELS, NEVER_A_REFUSAL_REASON, PROTECTED_GROUPS
+from app.services.formatting import percent
+from training.domain import NOT_EMPLOYED_DAYS, employment_years, years_from_days
+from training.features import GROUP_LABELS, NEVER_A_REFUSAL_REASON, PROTECTED_GROUPS
 
 TOP_REASONS = 4
 # Fairness: never a reason whatever the model says (gender and family status are not inputs at
@@ -39,16 +40,16 @@ def _external_scores(fields):
 
 def _age(fields):
     days = _number(fields, "DAYS_BIRTH")
-    return None if days is None else f"{int(-days / DAYS_PER_YEAR)} years"
+    return None if days is None else f"{int(years_from_days(days))} years"
 
 
 def _employment(fields):
     days = _number(fields, "DAYS_EMPLOYED")
     if days is None:
         return None
-    if days == NOT_EMPLOYED_MARKER:
+    if days == NOT_EMPLOYED_DAYS:
         return "not in employment (pensioner or unemployed)"
-    return f"{-days / DAYS_PER_YEAR:.1f} years in current job"
+    return f"{employment_years(days):.1f} years in current job"
 
 
 def _income(fields):
@@ -63,7 +64,7 @@ def _credit_income(fields):
 
 def _annuity_burden(fields):
     ratio = _ratio(fields, "AMT_ANNUITY", "AMT_INCOME_TOTAL")
-    return None if ratio is None else f"repayments take {ratio:.0%} of the income"
+    return None if ratio is None else f"repayments take {percent(ratio, 0)} of the income"
 
 
 def _loan_term(fields):

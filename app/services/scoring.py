@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from app.models import Client
 from app.services import model_store, prediction_log
-from app.services.clients import get_client, scoring_input
+from app.services.clients import application_fields
 from app.services.reasons import reason_codes
-
-ACCEPTED, REFUSED = "accepted", "refused"
+from training.domain import decision
 
 
 @dataclass
@@ -25,6 +25,11 @@ class Application:
     fields: dict
     client_id: int | None = None
     warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, client: Client) -> "Application":
+        """A stored client's application, with its credit history."""
+        return cls(fields=application_fields(client), client_id=client.sk_id_curr)
 
 
 @dataclass
@@ -58,14 +63,6 @@ class Score:
         }
 
 
-class ClientNotFoundError(LookupError):
-    """No client with this SK_ID_CURR in the client store."""
-
-    def __init__(self, client_id: int):
-        super().__init__(f"No client with SK_ID_CURR {client_id} in the client store.")
-        self.client_id = client_id
-
-
 def _present(fields: dict) -> dict:
     """Fields with a value (None/NaN dropped): what is logged and what the model reads."""
     return {
@@ -92,7 +89,7 @@ def score_applications(applications: list[Application]) -> list[Score]:
             Score(
                 client_id=application.client_id,
                 probability_of_default=round(probability, 6),
-                decision=REFUSED if probability >= threshold else ACCEPTED,
+                decision=decision(probability, threshold),
                 threshold=round(threshold, 6),
                 distance_to_threshold=round(probability - threshold, 6),
                 reasons=reason_codes(dict(zip(groups, values[row], strict=True)), fields),
@@ -118,19 +115,11 @@ def score_and_log(
     return prediction_log.log_scores(scores, source, actor, request_id, round(latency_ms, 3))
 
 
-def stored_application(client_id: int, warnings: list[str] | None = None) -> Application:
-    """The Application for a client of the store; raises ClientNotFoundError."""
-    client = get_client(client_id)
-    if client is None:
-        raise ClientNotFoundError(client_id)
-    return Application(fields=scoring_input(client), client_id=client_id, warnings=warnings or [])
-
-
 def score_client(
-    client_id: int, source: str = "page", actor: str | None = None, request_id=None
+    client: Client, source: str = "page", actor: str | None = None, request_id=None
 ) -> Score:
     """Score one stored client and log it (the pages' client view)."""
-    return score_and_log([stored_application(client_id)], source, actor, request_id)[0]
+    return score_and_log([Application.of(client)], source, actor, request_id)[0]
 
 
 def score_what_if(

@@ -20,7 +20,6 @@ def start_server(database_path: Path, model_settings: dict, port: int, workers: 
         **{name: value for name, value in model_settings.items() if value},
         APP_ENV="development",
         SECRET_KEY="concurrency-test",
-        MODEL_PRELOAD="1",
         RATELIMIT_ENABLED="0",  # measuring the service, not the per-address rate limit
     )
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))

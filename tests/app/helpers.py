@@ -2,7 +2,7 @@
 
 import socket
 
-# A plausible full-ish application (values inside every rule of app/api/schemas.py).
+# A plausible full-ish application (values inside every rule of app/services/validation.py).
 GOOD_APPLICATION = {
     "NAME_CONTRACT_TYPE": "Cash loans",
     "CODE_GENDER": "F",

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.auth.api_keys import hash_key
-from app.config import ProductionConfig, database_url
+from app.config import ConfigError, ProductionConfig, settings_from_environment
 from app.models import ApiKey, Client
 
 
@@ -21,15 +21,38 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
         ("postgres://u:p@h:5432/d", "postgresql+psycopg://u:p@h:5432/d"),
         ("postgresql://u:p@h/d", "postgresql+psycopg://u:p@h/d"),
         ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
-        (None, "sqlite:////srv/instance/app.db"),
     ],
 )
-def test_database_url_from_environment(monkeypatch, given, expected):
-    if given is None:
-        monkeypatch.delenv("DATABASE_URL", raising=False)
-    else:
-        monkeypatch.setenv("DATABASE_URL", given)
-    assert database_url("/srv/instance") == expected
+def test_database_url_from_environment(given, expected):
+    settings = settings_from_environment({"DATABASE_URL": given})
+    assert settings["SQLALCHEMY_DATABASE_URI"] == expected
+
+
+def test_without_database_url_the_database_is_sqlite_in_instance(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": None})
+    expected = "sqlite:///" + str(app.instance_path) + "/app.db"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "rule"),
+    [
+        ("RATELIMIT_ENABLED", "yes", "RATELIMIT_ENABLED must be 0 or 1, got 'yes'"),
+        ("PROXY_FIX_X_FOR", "-1", "PROXY_FIX_X_FOR must be a whole number, got '-1'"),
+        ("DRIFT_ALERT_SHARE", "2", "DRIFT_ALERT_SHARE must be a number between 0 and 1"),
+    ],
+)
+def test_a_malformed_setting_is_refused_by_name(name, value, rule):
+    with pytest.raises(ConfigError) as caught:
+        settings_from_environment({name: value})
+    assert rule in str(caught.value)
+
+
+def test_app_env_accepts_only_the_three_environments(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "staging")
+    with pytest.raises(ConfigError, match="APP_ENV must be one of development, testing, prod"):
+        create_app()
 
 
 def test_sqlite_runs_in_wal_mode_with_busy_timeout(db):

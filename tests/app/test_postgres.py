@@ -33,10 +33,7 @@ def pg_app(postgres_url, monkeypatch_module, app_model_settings, demo_data_dir):
     monkeypatch_module.setenv(
         "DATABASE_URL", postgres_url.replace("postgresql://", "postgres://", 1)
     )
-    from app.config import database_url
-
-    settings = {"SQLALCHEMY_DATABASE_URI": database_url("unused"), **app_model_settings}
-    app = create_app(type("PostgresConfig", (TestConfig,), settings))
+    app = create_app(type("PostgresConfig", (TestConfig,), dict(app_model_settings)))
     with app.app_context():
         flask_migrate.upgrade()
         first = load_clients(demo_data_dir)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.api.errors import APIError
-from app.api.schemas import APPLICATION_COLUMNS, validate_application
+from app.errors import InvalidInputError
+from app.services.validation import APPLICATION_COLUMNS, validate_application
 from tests.app.helpers import GOOD_APPLICATION
 
 
@@ -47,7 +47,7 @@ def test_complete_application_has_no_warning():
     ],
 )
 def test_impossible_values_are_refused_naming_field_and_rule(field, value, rule):
-    with pytest.raises(APIError) as caught:
+    with pytest.raises(InvalidInputError) as caught:
         validate_application(dict(GOOD_APPLICATION, **{field: value}))
     error = caught.value
     assert (error.status, error.code) == (422, "invalid_value")
@@ -61,7 +61,7 @@ def test_days_employed_marker_is_accepted():
 
 
 def test_unknown_field_is_named():
-    with pytest.raises(APIError) as caught:
+    with pytest.raises(InvalidInputError) as caught:
         validate_application(dict(GOOD_APPLICATION, TARGET=1, SALARY=3))
     assert caught.value.code == "unknown_field"
     assert caught.value.details["unknown_fields"] == ["SALARY", "TARGET"]

@@ -57,7 +57,6 @@ def exported_model(trained_model, tmp_path_factory):
     env = {
         "PATH": f"{BIN}:{os.environ['PATH']}",
         "MLFLOW_TRACKING_URI": trained_model.tracking_uri,
-        "MODEL_PRELOAD": "0",
     }
     printed = run(f"flask --app app model export {directory} --uri {trained_model.model_uri}", env)
     assert printed.startswith(f"Exported {trained_model.model_uri} (version ")
@@ -93,7 +92,7 @@ def test_release_then_web_serve_a_scored_prediction(
     )
     run(procfile_command("release"), {**env, "DYNO": "release.1"})
     assert database.exists()
-    key = run("MODEL_PRELOAD=0 flask --app app api-keys create deploy-test", env).splitlines()[-1]
+    key = run("flask --app app api-keys create deploy-test", env).splitlines()[-1]
 
     web = subprocess.Popen(
         procfile_command("web"),

@@ -7,7 +7,7 @@ from app.config import ProductionConfig, TestConfig
 from app.extensions import db
 from app.security import CONTENT_SECURITY_POLICY, SANDBOXED_REPORT_POLICY
 
-NO_MODEL = {"MODEL_URI": "/nonexistent/model", "MODEL_PRELOAD": False}
+NO_MODEL = {"MODEL_URI": "/nonexistent/model"}
 
 
 def make_app(tmp_path, base=TestConfig, **settings):

@@ -104,7 +104,7 @@ def test_deploy_refuses_a_heroku_app_without_production_settings(
 def test_procfile_migrates_on_release_and_serves_with_gunicorn():
     processes = dict(line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines())
     assert set(processes) == {"release", "web"}
-    assert processes["release"] == "MODEL_PRELOAD=0 flask --app app db upgrade"
+    assert processes["release"] == "flask --app app db upgrade"
     assert processes["web"] == 'gunicorn --config gunicorn.conf.py "app:create_app()"'
 
 

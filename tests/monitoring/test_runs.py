@@ -175,6 +175,7 @@ def test_known_client_predictions_are_completed_from_the_client_store(monitoring
             "AMT_CREDIT": 2000.0,
             "FLAG_OWN_CAR": "Y",
             "BUREAU_LOAN_COUNT": 2.0,
+            "SK_ID_CURR": 7,  # the stored client's fields, as scoring reads them
             "probability_of_default": 0.2,
         }
     ]

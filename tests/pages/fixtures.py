@@ -92,6 +92,7 @@ def demo_ids(pages_app):
 
     from app.models import Client
     from app.services import scoring
+    from app.services.clients import require_clients
 
     with pages_app.app_context():
         ids = list(
@@ -99,7 +100,8 @@ def demo_ids(pages_app):
                 sa.select(Client.sk_id_curr).where(Client.is_training.is_(False)).limit(200)
             )
         )
-        scores = scoring.score_applications([scoring.stored_application(i) for i in ids])
+        clients = [scoring.Application.of(c) for c in require_clients(ids)]
+        scores = scoring.score_applications(clients)
     accepted = next(s.client_id for s in scores if s.decision == "accepted")
     refused = next(s.client_id for s in scores if s.decision == "refused")
     return {"accepted": accepted, "refused": refused}

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from app.pages.hooks import register_alert_provider, register_nav_item
+from app.pages.layout import add_alert_provider, add_nav_item
 from app.services import comparison, counterfactual
 from app.services.comparison import PopulationFilter
 from app.services.dashboard import distance_in_words
@@ -64,10 +64,10 @@ def test_filtered_population_matches_every_criterion(pages_app):
 @pytest.fixture
 def model_and_refused(pages_app, demo_ids):
     from app.services import model_store
-    from app.services.clients import get_client, scoring_input
+    from app.services.clients import application_fields, get_client
 
     with pages_app.app_context():
-        yield model_store.get_model().model, scoring_input(get_client(demo_ids["refused"]))
+        yield model_store.get_model().model, application_fields(get_client(demo_ids["refused"]))
 
 
 def test_counterfactual_changes_loan_terms_only(model_and_refused):
@@ -107,9 +107,9 @@ def test_distance_in_words(distance, words):
 
 
 def test_alert_provider_and_nav_item_appear_on_every_page(pages_app, advisor):
-    register_alert_provider(pages_app, lambda: [{"message": "Drift detected", "url": "/x"}])
-    register_alert_provider(pages_app, lambda: 1 / 0)  # a broken provider must not break pages
-    register_nav_item(pages_app, "Home again", "pages.home")
+    add_alert_provider(pages_app, lambda: [{"message": "Drift detected", "url": "/x"}])
+    add_alert_provider(pages_app, lambda: 1 / 0)  # a broken provider must not break pages
+    add_nav_item(pages_app, "Home again", "pages.home")
     page = advisor.get("/model").get_data(as_text=True)
     assert '<div class="banner banner--warning" role="alert">' in page
     assert 'Drift detected <a href="/x">See details</a>' in page
@@ -117,5 +117,5 @@ def test_alert_provider_and_nav_item_appear_on_every_page(pages_app, advisor):
 
 
 def test_no_alerts_for_signed_out_visitors(pages_app, anonymous):
-    register_alert_provider(pages_app, lambda: [{"message": "Drift detected"}])
+    add_alert_provider(pages_app, lambda: [{"message": "Drift detected"}])
     assert "Drift detected" not in anonymous.get("/auth/sign-in").get_data(as_text=True)

@@ -99,7 +99,7 @@ def test_single_feature_auc_flags_a_copy_of_the_target():
 
 def test_age_bands_from_days_birth():
     days = [-25 * 365.25, -35 * 365.25, -61 * 365.25, np.nan]
-    assert list(age_band(days)) == ["under 30", "30-39", "60 and over", "unknown"]
+    assert list(age_band(days)) == ["under 30", "30 to 39", "60 or over", "unknown"]
 
 
 def test_fairness_table_rates_per_group():
@@ -116,4 +116,4 @@ def test_fairness_table_lists_age_bands_youngest_first():
     frame = pd.DataFrame({"DAYS_BIRTH": [-70 * 365.25, -25 * 365.25, -45 * 365.25, np.nan]})
     rows = fairness_table(frame, [0, 1, 0, 1], [0.1, 0.9, 0.2, 0.8], threshold=0.5)
     bands = [r["group"] for r in rows if r["attribute"] == "age_band"]
-    assert bands == ["under 30", "40-49", "60 and over", "unknown"]
+    assert bands == ["under 30", "40 to 49", "60 or over", "unknown"]

@@ -1,5 +1,7 @@
-"""Input validation for raw applications, derived from training/schema.py (one source of truth).
+"""The application rules: what a raw application may hold, checked for the API and the forms.
 
+Derived from training/schema.py (column kinds and levels). A broken rule raises InvalidInputError
+naming the field and the rule; the API answers it with a 422, a form shows it beside the field.
 Rules beyond the column kinds are the ones the real data never breaks: amounts and counts are
 not negative, DAYS_* columns count backwards from the application (<= 0; DAYS_EMPLOYED's 365243
 is the data's own "not employed" marker), the applicant is 18 to 100 years old, normalised
@@ -9,9 +11,8 @@ scores and housing statistics lie in [0, 1].
 import math
 from dataclasses import dataclass
 
-from app.api.errors import APIError
-from training.features import DAYS_EMPLOYED_ANOMALY as NOT_EMPLOYED_MARKER
-from training.features import DAYS_PER_YEAR
+from app.errors import InvalidInputError
+from training.domain import DAYS_PER_YEAR, NOT_EMPLOYED_DAYS
 from training.schema import TABLES
 
 APPLICATION_COLUMNS = {
@@ -25,12 +26,17 @@ MISSING_LISTED = 12  # names listed in the "treated as missing" warning before "
 
 @dataclass(frozen=True)
 class Rule:
-    """A numeric range a column must respect, with the rule in words for the error message."""
+    """A numeric range a column must respect, with the rule in words.
+
+    `text` completes "Field 'X' ..." in an API error; `form_text`, when the form names the field
+    otherwise (an age instead of DAYS_BIRTH), is what the form shows beside it.
+    """
 
     minimum: float | None = None
     maximum: float | None = None
     text: str = ""
     allowed_extra: float | None = None
+    form_text: str | None = None
 
 
 def _rule_for(name: str) -> Rule | None:
@@ -39,13 +45,15 @@ def _rule_for(name: str) -> Rule | None:
             -MAX_AGE * DAYS_PER_YEAR,
             -MIN_AGE * DAYS_PER_YEAR,
             f"age from DAYS_BIRTH must be between {MIN_AGE} and {MAX_AGE} years",
+            form_text=f"Must be between {MIN_AGE} and {MAX_AGE} years.",
         )
     if name == "DAYS_EMPLOYED":
         return Rule(
             None,
             0,
-            f"must be <= 0 (days before the application) or {NOT_EMPLOYED_MARKER}",
-            NOT_EMPLOYED_MARKER,
+            f"must be <= 0 (days before the application) or {NOT_EMPLOYED_DAYS}",
+            NOT_EMPLOYED_DAYS,
+            form_text="Must not be negative.",
         )
     if name.startswith("DAYS_"):
         return Rule(None, 0, "must be <= 0 (days before the application)")
@@ -74,13 +82,8 @@ def is_client_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_CLIENT_ID
 
 
-def _invalid(field: str, rule: str, value) -> APIError:
-    return APIError(
-        422,
-        "invalid_value",
-        f"Field {field!r} {rule}.",
-        {"field": field, "rule": rule, "value": value},
-    )
+def _invalid(field: str, rule: str, value, form_text: str | None = None) -> InvalidInputError:
+    return InvalidInputError(field, rule, value, form_text=form_text)
 
 
 def _check_number(name: str, kind: str, value) -> float | int:
@@ -95,11 +98,12 @@ def _check_number(name: str, kind: str, value) -> float | int:
         too_low = rule.minimum is not None and value < rule.minimum
         too_high = rule.maximum is not None and value > rule.maximum
         if too_low or too_high:
-            raise _invalid(name, rule.text, value)
+            raise _invalid(name, rule.text, value, rule.form_text)
     return int(value) if kind == "int" else float(value)
 
 
-def _check_value(name: str, value):
+def check_field(name: str, value):
+    """One application field checked against its rule: the clean value, or InvalidInputError."""
     kind, levels = APPLICATION_COLUMNS[name]
     if value is None:
         return None
@@ -115,20 +119,25 @@ def _check_value(name: str, value):
 def validate_application(application, where: str = "application") -> tuple[dict, int | None, list]:
     """Check one raw application; returns (clean fields, SK_ID_CURR or None, warnings)."""
     if not isinstance(application, dict):
-        raise APIError(422, "invalid_type", f"{where!r} must be a JSON object.", {"field": where})
+        message = f"{where!r} must be a JSON object."
+        raise InvalidInputError(
+            where, "must be a JSON object", code="invalid_type", message=message
+        )
     unknown = sorted(set(application) - set(APPLICATION_COLUMNS) - {"SK_ID_CURR"})
     if unknown:
-        raise APIError(
-            422,
-            "unknown_field",
-            f"Unknown field {unknown[0]!r} in {where}: not an application_test column.",
-            {"field": unknown[0], "unknown_fields": unknown, "where": where},
+        raise InvalidInputError(
+            unknown[0],
+            "must be an application_test column",
+            code="unknown_field",
+            message=f"Unknown field {unknown[0]!r} in {where}: not an application_test column.",
+            unknown_fields=unknown,
+            where=where,
         )
     client_id = application.get("SK_ID_CURR")
     if client_id is not None and not is_client_id(client_id):
         raise _invalid("SK_ID_CURR", CLIENT_ID_RULE, client_id)
     clean = {
-        name: _check_value(name, value)
+        name: check_field(name, value)
         for name, value in application.items()
         if name != "SK_ID_CURR"
     }
