@@ -6,6 +6,8 @@ the synthetic generator, the loader's validation and the API's input checks.
 # kind: "int" (integer, never missing), "float" (numeric, may be missing), "category" (text).
 # levels: every category level seen in the real data (None where the column is numeric).
 
+WEEKDAYS = ["FRIDAY", "MONDAY", "SATURDAY", "SUNDAY", "THURSDAY", "TUESDAY", "WEDNESDAY"]
+
 TABLES = {
     "application_train": {
         "SK_ID_CURR": ("int", None),
@@ -114,18 +116,7 @@ TABLES = {
         "CNT_FAM_MEMBERS": ("float", None),
         "REGION_RATING_CLIENT": ("int", None),
         "REGION_RATING_CLIENT_W_CITY": ("int", None),
-        "WEEKDAY_APPR_PROCESS_START": (
-            "category",
-            [
-                "FRIDAY",
-                "MONDAY",
-                "SATURDAY",
-                "SUNDAY",
-                "THURSDAY",
-                "TUESDAY",
-                "WEDNESDAY",
-            ],
-        ),
+        "WEEKDAY_APPR_PROCESS_START": ("category", WEEKDAYS),
         "HOUR_APPR_PROCESS_START": ("int", None),
         "REG_REGION_NOT_LIVE_REGION": ("int", None),
         "REG_REGION_NOT_WORK_REGION": ("int", None),
@@ -348,18 +339,7 @@ TABLES = {
         "AMT_CREDIT": ("float", None),
         "AMT_DOWN_PAYMENT": ("float", None),
         "AMT_GOODS_PRICE": ("float", None),
-        "WEEKDAY_APPR_PROCESS_START": (
-            "category",
-            [
-                "FRIDAY",
-                "MONDAY",
-                "SATURDAY",
-                "SUNDAY",
-                "THURSDAY",
-                "TUESDAY",
-                "WEDNESDAY",
-            ],
-        ),
+        "WEEKDAY_APPR_PROCESS_START": ("category", WEEKDAYS),
         "HOUR_APPR_PROCESS_START": ("int", None),
         "FLAG_LAST_APPL_PER_CONTRACT": ("category", ["N", "Y"]),
         "NFLAG_LAST_APPL_IN_DAY": ("int", None),

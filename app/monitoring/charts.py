@@ -85,6 +85,12 @@ def _points(runs: list[DriftRun], field: str, attribute: str) -> list[dict]:
     ]
 
 
+def _runs_table(caption: str, columns: list[str], runs: list[DriftRun], cells) -> Table:
+    """One row per run, newest first: when, what was compared, then `cells(run)`."""
+    rows = [[_when(r), r.source_detail, *cells(r)] for r in reversed(runs)]
+    return Table(caption, ["Run (UTC)", "Compared", *columns], rows)
+
+
 def drift_share_chart(runs: list[DriftRun], alert_share: float) -> Chart:
     """Share of drifted columns per run, with the alert limit."""
     values = _points(runs, "share", "drift_share")
@@ -96,18 +102,11 @@ def drift_share_chart(runs: list[DriftRun], alert_share: float) -> Chart:
         f"{percent(runs[0].drift_share, 0)} to {percent(runs[-1].drift_share, 0)}; "
         f"{above} of them reached the alert limit of {percent(alert_share, 0)}."
     )
-    table = Table(
+    table = _runs_table(
         "Drift share per run",
-        ["Run (UTC)", "Compared", "Drifted characteristics", "Share"],
-        [
-            [
-                _when(r),
-                r.source_detail,
-                f"{r.drifted_count} of {r.column_count}",
-                f"{percent(r.drift_share, 0)}",
-            ]
-            for r in reversed(runs)
-        ],
+        ["Drifted characteristics", "Share"],
+        runs,
+        lambda r: [f"{r.drifted_count} of {r.column_count}", percent(r.drift_share, 0)],
     )
     return Chart("drift-share-history", "Drift share over time", summary, spec, table)
 
@@ -129,19 +128,13 @@ def mean_probability_chart(runs: list[DriftRun]) -> Chart | None:
         f"{percent(scored[0].mean_probability)} to {percent(scored[-1].mean_probability)}"
         + (f" (training sample: {percent(reference)})." if reference is not None else ".")
     )
-    table = Table(
+    table = _runs_table(
         "Mean predicted probability of default per run",
-        ["Run (UTC)", "Compared", "Mean probability", "Training sample"],
-        [
-            [
-                _when(r),
-                r.source_detail,
-                f"{percent(r.mean_probability)}",
-                ""
-                if r.mean_probability_reference is None
-                else f"{percent(r.mean_probability_reference)}",
-            ]
-            for r in reversed(scored)
+        ["Mean probability", "Training sample"],
+        scored,
+        lambda r: [
+            percent(r.mean_probability),
+            "" if r.mean_probability_reference is None else percent(r.mean_probability_reference),
         ],
     )
     return Chart(
