@@ -16,10 +16,9 @@ logger = logging.getLogger(__name__)
 SHAP_ROWS = 2000  # enough rows for a stable global picture, cheap for every explainer
 
 
-def log_evaluation(model, frame_test, y_test, metrics, context):
+def log_evaluation(model, frame_test, y_test, probability, metrics, context):
     """Explain the test split, build the report, fill the model's metrics and report, and log
-    the plots, the report and the model card."""
-    probability = model.predict_proba(frame_test)
+    the plots, the report and the model card. ``probability``: the model's on ``frame_test``."""
     sample = frame_test.head(SHAP_ROWS)
     X_sample = model.features(sample)
     values, _, Z = model.explainer.feature_contributions(X_sample)

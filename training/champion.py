@@ -65,7 +65,7 @@ def assemble(result, X_train, y_train, frame_train, random_state):
         report={},
         reference=None,
     )
-    model.reference = reference_sample(model, frame_train, random_state)
+    model.reference = reference_sample(model, frame_train, X_train, random_state)
     facts = {
         "oof_business_cost": oof_cost,
         "calibration_method": calibrator.method,
@@ -74,10 +74,14 @@ def assemble(result, X_train, y_train, frame_train, random_state):
     return model, facts
 
 
-def reference_sample(model, frame_train, random_state):
-    """Up to 5000 training rows: raw columns + history columns + the model's probability."""
+def reference_sample(model, frame_train, X_train, random_state):
+    """Up to 5000 training rows: raw columns + history columns + the model's probability.
+
+    The rows' model matrix is taken from ``X_train`` (built from ``frame_train``, same index),
+    not rebuilt.
+    """
     rows = frame_train.sample(min(REFERENCE_ROWS, len(frame_train)), random_state=random_state)
     columns = [*REFERENCE_COLUMNS, *HISTORY_COLUMNS]
     reference = rows.reindex(columns=columns).reset_index(drop=True)
-    reference[OUTPUT_COLUMN] = model.predict_proba(rows)
+    reference[OUTPUT_COLUMN] = model.predict_proba_matrix(X_train.loc[rows.index])
     return reference

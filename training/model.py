@@ -94,7 +94,11 @@ class CreditRiskModel(mlflow.pyfunc.PythonModel):
 
     def predict_proba(self, frame):
         """Calibrated probability of default per row, as a 1-D numpy array."""
-        return self.calibrator.predict(self.raw_score(frame))
+        return self.predict_proba_matrix(self.features(frame))
+
+    def predict_proba_matrix(self, X):
+        """``predict_proba`` for rows already turned into the model matrix (``features``)."""
+        return self.calibrator.predict(raw_score(self.pipeline, X))
 
     def predict(self, context, model_input, params=None):
         """pyfunc entry point: one column ``probability_of_default``, same index as the input."""

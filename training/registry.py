@@ -93,12 +93,13 @@ def current_champion():
     return loaded.unwrap_python_model(), version_info.version
 
 
-def compare_with_champion(new_model, frame_test, y_test):
+def compare_with_champion(new_model, frame_test, y_test, new_probability):
     """Business cost on the new test split for the new model and for the current champion.
 
-    The champion is scored with its own threshold; the new model must be strictly cheaper.
+    ``new_probability`` is the new model's on ``frame_test`` (already computed); the champion
+    scores the same rows with its own threshold. The new model must be strictly cheaper.
     """
-    new_cost = business_cost(y_test, new_model.predict_proba(frame_test) >= new_model.threshold)
+    new_cost = business_cost(y_test, np.asarray(new_probability) >= new_model.threshold)
     try:
         champion, champion_version = current_champion()
     except Exception as error:  # an old model that no longer loads cannot block a new one

@@ -127,7 +127,8 @@ def _train(data_dir, quick, uri, candidates, random_state, model_card):
         winner = choose_winner(results)
         logger.info("Winner: %s (CV cost %.4f)", winner.candidate.name, winner.cv_cost)
         model, facts = assemble(winner, X_train, y_train, frame_train, random_state)
-        metrics = _evaluate(model, frame_test, y_test, winner, facts)
+        probability = model.predict_proba(frame_test)  # the one scoring of the test split
+        metrics = _evaluate(y_test, probability, model.threshold, winner, facts)
         context = {
             "run_id": run.info.run_id,
             "data_dir": str(data_dir),
@@ -137,9 +138,9 @@ def _train(data_dir, quick, uri, candidates, random_state, model_card):
             "candidates": [_summary(r) for r in results],
             **facts,
         }
-        log_evaluation(model, frame_test, y_test, metrics, context)
+        log_evaluation(model, frame_test, y_test, probability, metrics, context)
         _refuse_if_leaky(metrics["auc"])
-        result = _register(model, frame_test, y_test, run.info.run_id, metrics)
+        result = _register(model, frame_test, y_test, probability, run.info.run_id, metrics)
         mlflow.log_metric("training_seconds", time.perf_counter() - started)
     if model_card is not None and result.promoted:
         Path(model_card).write_text(render_model_card(model.report), encoding="utf-8")
@@ -221,10 +222,9 @@ def _log_candidate(result, y_train):
     mlflow.log_dict({"fold_costs": result.fold_costs, "draws": result.draws}, "cv_results.json")
 
 
-def _evaluate(model, frame_test, y_test, winner, facts):
+def _evaluate(y_test, probability, threshold, winner, facts):
     """The one look at the test split: metrics at the threshold, logged on the parent run."""
-    probability = model.predict_proba(frame_test)
-    test_metrics = classification_metrics(y_test, probability, model.threshold)
+    test_metrics = classification_metrics(y_test, probability, threshold)
     mlflow.log_metrics({f"test_{name}": value for name, value in test_metrics.items()})
     search_metrics = {
         "cv_business_cost": winner.cv_cost,
@@ -236,7 +236,7 @@ def _evaluate(model, frame_test, y_test, winner, facts):
         "Test: AUC %.3f, cost %.4f per application at threshold %.3f",
         metrics["auc"],
         metrics["business_cost"],
-        model.threshold,
+        threshold,
     )
     return metrics
 
@@ -251,8 +251,8 @@ def _refuse_if_leaky(auc):
         )
 
 
-def _register(model, frame_test, y_test, run_id, metrics):
-    comparison = registry.compare_with_champion(model, frame_test, y_test)
+def _register(model, frame_test, y_test, probability, run_id, metrics):
+    comparison = registry.compare_with_champion(model, frame_test, y_test, probability)
     mlflow.log_dict(comparison, "champion_comparison.json")
     input_example = frame_test.reindex(columns=model.input_columns).head(2)
     version = registry.log_and_register(model, input_example)

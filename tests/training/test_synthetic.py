@@ -22,8 +22,8 @@ from sklearn.preprocessing import StandardScaler
 from tests.real_sample import REAL_SAMPLE
 from training.schema import TABLES
 from training.synthetic import FILES, SHIFTED_COLUMNS, apply_shift, generate
-from training.synthetic_applications import make_applications
-from training.synthetic_profile import MISSING_RATES
+from training.synthetic.applications import make_applications
+from training.synthetic.profile import MISSING_RATES
 
 SAMPLE_DIR = REAL_SAMPLE
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,7 +1,7 @@
 """Synthetic credit history: bureau, bureau_balance, previous_application and the monthly
 tables of previous loans (POS_CASH_balance, installments_payments, credit_card_balance).
 
-Each client's hidden `behaviour` (see synthetic_applications) raises the chance of overdue
+Each client's hidden `behaviour` (see applications.py) raises the chance of overdue
 bureau credits and bad monthly statuses, refused applications, late and short instalment
 payments and days past due, so the history carries part of the default signal.
 """
@@ -9,7 +9,7 @@ payments and days past due, so the history carries part of the default signal.
 import numpy as np
 
 from training.schema import TABLES
-from training.synthetic_columns import (
+from training.synthetic.columns import (
     bernoulli,
     blank_out,
     draw_marginal,

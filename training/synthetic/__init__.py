@@ -9,7 +9,6 @@ random stream, so memory stays bounded and the same seed always gives the same b
 See docs/DATA.md for what is reproduced and what is not.
 """
 
-import argparse
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -18,9 +17,9 @@ import numpy as np
 from tqdm import tqdm
 
 from training.schema import TABLES
-from training.synthetic_applications import make_applications
-from training.synthetic_history import make_bureau
-from training.synthetic_previous import make_previous
+from training.synthetic.applications import make_applications
+from training.synthetic.history import make_bureau
+from training.synthetic.previous import make_previous
 
 FILES = tuple(TABLES)  # the 8 files, in the order of schema.TABLES
 FIRST_SK_ID_CURR = 100002
@@ -118,48 +117,3 @@ def generate(out_dir, n_clients, seed, progress=False):
         )
         _write_all(handles, n_clients, n_test, int(seed), bar)
     return paths
-
-
-def _positive_int(text):
-    """argparse type: a whole number >= 1, with an error that names the rule."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if not 1 <= value <= MAX_CLIENTS:
-        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_CLIENTS}, got {value}")
-    return value
-
-
-def _seed(text):
-    """argparse type: a whole number >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
-
-
-def main(argv=None):
-    """CLI entry point: parse arguments, generate, print where the files went."""
-    parser = argparse.ArgumentParser(
-        prog="python -m training.synthetic", description=__doc__.splitlines()[0]
-    )
-    parser.add_argument("--out", required=True, type=Path, help="output folder (created if absent)")
-    parser.add_argument(
-        "--clients", required=True, type=_positive_int, help="application_train rows"
-    )
-    parser.add_argument("--seed", type=_seed, default=42, help="random seed (default 42)")
-    args = parser.parse_args(argv)
-    try:
-        paths = generate(args.out, args.clients, args.seed, progress=True)
-    except OSError as error:
-        parser.error(f"--out: cannot write to {args.out}: {error.strerror}")
-    print(f"wrote {len(paths)} files to {args.out}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -3,7 +3,7 @@
 value shares of small integer columns and quantiles of the others.
 
 Summary statistics only (no rows): the synthetic generator samples from them. Written by
-`python -m training.synthetic_measure`; do not edit by hand.
+`python -m training.synthetic.measure`; do not edit by hand.
 """
 
 # fmt: off

@@ -9,7 +9,7 @@ import pandas as pd
 from scipy.special import expit, ndtr
 
 from training.schema import TABLES
-from training.synthetic_profile import (
+from training.synthetic.profile import (
     CATEGORY_SHARES,
     GRID,
     MISSING_RATES,

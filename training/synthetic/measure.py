@@ -1,6 +1,6 @@
-"""Measure the real sample's marginal rates and write training/synthetic_profile.py.
+"""Measure the real sample's marginal rates and write training/synthetic/profile.py.
 
-    python -m training.synthetic_measure --sample ../shared/data/homecredit-sample
+    python -m training.synthetic.measure --sample ../shared/data/homecredit-sample
 
 Only summary statistics leave the sample: per column the missing share, the share of each
 category level (levels in the schema but not in the sample get RARE_SHARE), the share of each
@@ -18,13 +18,13 @@ from training.schema import TABLES
 GRID = [0, 0.01, 0.05, *np.round(np.arange(0.1, 0.951, 0.05), 2).tolist(), 0.99, 1]
 RARE_SHARE = 2e-5
 MAX_DISTINCT_VALUES = 30
-PROFILE = Path(__file__).with_name("synthetic_profile.py")
+PROFILE = Path(__file__).with_name("profile.py")
 HEADER = '''# ruff: noqa: E501
 """Marginal rates measured on the real Home Credit sample: missing rates, category shares,
 value shares of small integer columns and quantiles of the others.
 
 Summary statistics only (no rows): the synthetic generator samples from them. Written by
-`python -m training.synthetic_measure`; do not edit by hand.
+`python -m training.synthetic.measure`; do not edit by hand.
 """
 
 # fmt: off
@@ -64,7 +64,7 @@ def measure(sample_dir):
 
 
 def render(sections):
-    """The text of synthetic_profile.py."""
+    """The text of profile.py."""
     names = {"missing": "MISSING_RATES", "category": "CATEGORY_SHARES"}
     names |= {"values": "VALUE_SHARES", "quantiles": "QUANTILES"}
     lines = [HEADER, f"GRID = {GRID}\n"]
@@ -80,7 +80,9 @@ def render(sections):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m training.synthetic.measure", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--sample", required=True, type=Path, help="folder of the real CSV files")
     args = parser.parse_args(argv)
     if not args.sample.is_dir():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from training.schema import TABLES
-from training.synthetic_columns import (
+from training.synthetic.columns import (
     bernoulli,
     blank_out,
     draw_levels,
@@ -24,7 +24,7 @@ from training.synthetic_columns import (
     value_at,
     with_missing,
 )
-from training.synthetic_profile import CATEGORY_SHARES, QUANTILES
+from training.synthetic.profile import CATEGORY_SHARES, QUANTILES
 
 TABLE = "application_train"
 OCCUPATION_GAP_EMPLOYED = 0.157

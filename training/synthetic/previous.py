@@ -7,7 +7,7 @@ short, and run days past due; approved loans carry the real files' 365243 placeh
 
 import numpy as np
 
-from training.synthetic_columns import (
+from training.synthetic.columns import (
     bernoulli,
     blank_out,
     expand,
@@ -15,7 +15,7 @@ from training.synthetic_columns import (
     to_frame,
     value_at,
 )
-from training.synthetic_history import (
+from training.synthetic.history import (
     DAYS_PER_MONTH,
     HAS_PREVIOUS,
     PREVIOUS_EXTRA,
