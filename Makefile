@@ -14,7 +14,7 @@ FLASK := $(BIN)/flask
 .PHONY: run test install system-deps data model db clients demo-accounts drift lint clean
 
 install: $(VENV)/.installed
-$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+$(VENV)/.installed: requirements.txt requirements-train.txt requirements-dev.txt constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
