@@ -13,11 +13,14 @@ FLASK := $(BIN)/flask
 
 .PHONY: run test install system-deps data model db clients demo-accounts drift lint clean
 
+# uv installs the pinned set in parallel from its cache: ~15 s instead of pip's ~2 min on a warm
+# cache. Heroku's buildpack still installs requirements.txt with pip.
+UV_VERSION := 0.13.9
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-train.txt requirements-dev.txt constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt -c constraints.txt
 	touch $@
 
 system-deps:
