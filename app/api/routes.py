@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, g, render_template, request
 
 from app.api.openapi import field_rows, openapi_document
 from app.auth import require_api_key
-from app.auth.api_keys import charge_more
+from app.auth.api_keys import charge_batch
 from app.errors import AppError, InvalidInputError, echoed
 from app.services import health, model_store, prediction_log
 from app.services.clients import require_client, require_clients, stored_client_ids
@@ -142,7 +142,7 @@ def applications_from(body: dict) -> tuple[list[Application], bool]:
 def predict():
     """Score one or many applications; every score is logged before this answers."""
     applications, is_batch = applications_from(_json_body())
-    charge_more(len(applications) - 1)  # a batch counts as many calls as it has applications
+    charge_batch(len(applications))  # a batch counts as many calls as it has applications
     source = "batch" if is_batch else "api"
     scores = score_and_log(applications, source, g.api_client, g.request_id)
     if is_batch:

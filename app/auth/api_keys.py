@@ -74,10 +74,10 @@ def key_owner(key: str | None) -> str | None:
     return found.name if found else None
 
 
-def charge_more(cost: int) -> None:
-    """Count `cost` more requests against the calling key (a batch counts each application)."""
-    if cost > 0:
-        charge_key(g.api_client, g.api_key_rate, cost)
+def charge_batch(size: int) -> None:
+    """A batch counts as `size` requests: the call itself was counted, count the rest."""
+    if size > 1:
+        charge_key(g.api_client, g.api_key_rate, size - 1, total=size)
 
 
 def require_api_key(view):

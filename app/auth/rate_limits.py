@@ -32,8 +32,11 @@ def _headers(rate, strategy, scope: str, identity: str) -> dict:
     }
 
 
-def charge(scope: str, identity: str, rate_text: str, cost: int = 1) -> None:
-    """Count `cost` requests against `identity`; AppError 429 (nothing counted) when over."""
+def charge(scope: str, identity: str, rate_text: str, cost: int = 1, total: int = 0) -> None:
+    """Count `cost` requests against `identity`; AppError 429 (nothing counted) when over.
+
+    `total` is what the whole request counts when part of it was charged before (a batch).
+    """
     limiter = _limiter()
     if limiter is None:
         return
@@ -44,12 +47,13 @@ def charge(scope: str, identity: str, rate_text: str, cost: int = 1) -> None:
         headers = _headers(rate, strategy, scope, identity)
         retry_after = max(1, math.ceil(int(headers["X-RateLimit-Reset"]) - time.time()))
         headers["Retry-After"] = str(retry_after)
+        total = max(total, cost)
         message = f"{rate}"
-        if cost > rate.amount:
-            message = f"{rate}: this request counts {cost}; send at most {rate.amount} at once"
+        if total > rate.amount:
+            message = f"{rate}: this request counts {total}; send at most {rate.amount} at once"
         raise AppError(
             message,
-            {"limit": str(rate), "cost": cost},
+            {"limit": str(rate), "cost": total},
             status=429,
             code="too_many_requests",
             headers=headers,
@@ -57,9 +61,9 @@ def charge(scope: str, identity: str, rate_text: str, cost: int = 1) -> None:
     g.rate_limit_headers = _headers(rate, strategy, scope, identity)
 
 
-def charge_key(name: str, rate_text: str | None, cost: int = 1) -> None:
+def charge_key(name: str, rate_text: str | None, cost: int = 1, total: int = 0) -> None:
     """Charge the API key `name` at its own rate (or RATELIMIT_API_KEY)."""
-    charge(KEY_SCOPE, name, rate_text or current_app.config["RATELIMIT_API_KEY"], cost)
+    charge(KEY_SCOPE, name, rate_text or current_app.config["RATELIMIT_API_KEY"], cost, total)
 
 
 def charge_address() -> None:
