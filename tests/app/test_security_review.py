@@ -230,20 +230,15 @@ def test_a_new_client_is_not_kept_when_its_score_cannot_be_logged(pages_app):
 
 
 @pytest.mark.postgres
-def test_two_saves_in_flight_on_postgresql_draw_different_ids(postgres_url, tmp_path):
+def test_two_saves_in_flight_on_postgresql_draw_different_ids(postgres_url):
     """The old max(SK_ID_CURR) + 1 gave both the same id; the second save then failed."""
-    from app.config import database_url
     from app.services.dashboard import new_client_id
+    from tests.app.postgres_databases import fresh_database
 
-    app = create_app(
-        type(
-            "PostgresConfig",
-            (TestConfig,),
-            {"SQLALCHEMY_DATABASE_URI": database_url(postgres_url), "MODEL_URI": "none"},
-        )
-    )
+    url = fresh_database(postgres_url, "client_id_tests")
+    settings = {"SQLALCHEMY_DATABASE_URI": url, "MODEL_URI": "none"}
+    app = create_app(type("PostgresConfig", (TestConfig,), settings))
     with app.app_context():
-        database.drop_all()
         database.create_all()
         first = new_client_id()  # not committed yet
         with app.app_context():  # a second request, with its own session and transaction

@@ -229,7 +229,8 @@ def test_new_application_is_scored_and_logged(advisor, pages_app):
     assert response.status_code == 200, page[:2000]
     assert re.search(r'<p class="decision__label">(Accepted|Refused)</p>', page)
     logged = _predictions(pages_app)[-1]
-    assert logged.source == "page" and logged.client_id is None
+    # A new application is a real scoring (drift counts it), not a page re-view.
+    assert logged.source == "application" and logged.client_id is None
     assert logged.input["DAYS_BIRTH"] == -round(41 * 365.25)
     assert logged.input["DAYS_EMPLOYED"] == -round(6.5 * 365.25)
 
