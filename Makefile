@@ -11,7 +11,7 @@ export FLASK_APP := app
 PORT ?= 5000
 FLASK := $(BIN)/flask
 
-.PHONY: run test install system-deps data model db clients demo-accounts drift lint clean
+.PHONY: run test fuzz install system-deps data model db clients demo-accounts drift lint clean
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-train.txt requirements-dev.txt constraints.txt
@@ -66,6 +66,11 @@ run: instance/.drift-demo
 
 test: $(VENV)/.installed system-deps
 	$(BIN)/pytest
+
+# Schemathesis against a gunicorn it starts: all checks, stateful phase, random seed (printed).
+# FUZZ_EXAMPLES=N per operation and phase, FUZZ_SEED=S to replay a run.
+fuzz: instance/demo-api-key.txt
+	bin/fuzz-api
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
