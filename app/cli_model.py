@@ -40,16 +40,20 @@ class NotAnExportError(click.ClickException):
     """DIR exists and is not an earlier export: replacing it would delete someone's files."""
 
 
+EXPORT_MARKERS = (EXPORT_RECORD, "MLmodel")  # what an earlier export (an MLflow model) holds
+
+
 def check_replaceable(directory: Path) -> None:
-    """Only an absent or empty folder, or an earlier export (holding EXPORT_RECORD), is replaced."""
+    """Only an absent or empty folder, or an earlier export (an MLflow model), is replaced."""
     if not directory.exists():
         return
     if not directory.is_dir():
         raise NotAnExportError(f"{directory} exists and is not a directory; nothing was changed.")
-    if any(directory.iterdir()) and not (directory / EXPORT_RECORD).is_file():
+    is_export = any((directory / marker).is_file() for marker in EXPORT_MARKERS)
+    if any(directory.iterdir()) and not is_export:
         raise NotAnExportError(
-            f"{directory} is not empty and holds no {EXPORT_RECORD}, so it is not an earlier "
-            "export: refusing to delete it. Choose another directory or empty this one."
+            f"{directory} is not empty and holds neither {EXPORT_RECORD} nor MLmodel, so it is "
+            "not an earlier export: refusing to delete it. Choose another directory or empty it."
         )
 
 

@@ -30,8 +30,10 @@ def _unique_keys(pairs: list[tuple]) -> dict:
     obj = dict(pairs)
     if len(obj) != len(pairs):
         seen = set()
-        duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))
-        raise _DuplicateKeyError(duplicate)
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(key)
+            seen.add(key)
     return obj
 
 

@@ -198,7 +198,7 @@ def test_every_operation_documents_every_status_it_can_answer():
 def test_405_answers_carry_allow(client, path, method, allowed):
     response = getattr(client, method)(path)
     assert response.status_code == 405
-    assert response.headers["Allow"] == allowed
+    assert set(response.headers["Allow"].split(", ")) == set(allowed.split(", "))
     if path.startswith("/api/"):
         assert_error(response, 405, "method_not_allowed")
 

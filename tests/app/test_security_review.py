@@ -274,8 +274,11 @@ def test_model_export_may_replace_an_earlier_export_or_an_empty_folder(tmp_path)
     earlier = tmp_path / "earlier"
     earlier.mkdir()
     (earlier / EXPORT_RECORD).write_text("{}")
-    (earlier / "MLmodel").write_text("")
+    (earlier / "python_model.pkl").write_text("")
+    mlflow_model = tmp_path / "mlflow-model"
+    mlflow_model.mkdir()
+    (mlflow_model / "MLmodel").write_text("")
     empty = tmp_path / "empty"
     empty.mkdir()
-    for directory in (earlier, empty, tmp_path / "absent"):
+    for directory in (earlier, mlflow_model, empty, tmp_path / "absent"):
         check_replaceable(directory)  # no error

@@ -254,7 +254,8 @@ def test_new_application_rejects_bad_input(advisor, pages_app):
     assert "Not a valid choice" in page
     data["NAME_CONTRACT_TYPE"] = "Cash loans"
     page = advisor.post("/applications/new", data=data).get_data(as_text=True)
-    assert '<p class="field__error" id="AMT_ANNUITY-error">Must not be negative.</p>' in page
+    expected = "Must be between 1 and 1,000,000,000."  # amounts are bounded (issue 10)
+    assert f'<p class="field__error" id="AMT_ANNUITY-error">{expected}</p>' in page
 
 
 def test_model_page_shows_report(advisor, model_source):
