@@ -62,7 +62,7 @@ STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 # Client pages and API answers carry personal data: no browser or proxy may keep a copy.
 NO_STORE = "no-store"
 # An incoming X-Request-ID (Heroku's router sends a UUID) is kept only when it is this tame.
-SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,63}")
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 def request_id_from(given: str | None) -> str:

@@ -147,7 +147,9 @@ def test_health_hides_the_database_error(tmp_path, app_model_settings, caplog):
     [
         ("3f2b1c9e-7d4a-4c1b-9e2f-0a1b2c3d4e5f", True),  # Heroku's router: a UUID
         ("batch-2026-11-29.001", True),
-        ("short", False),
+        ("r-9", True),
+        ("-leading-dash", False),
+        ("a/b", False),
         ("<script>alert(1)</script>", False),
         ("id with spaces", False),
         ("x" * 65, False),
