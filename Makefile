@@ -11,7 +11,7 @@ export FLASK_APP := app
 PORT ?= 5000
 FLASK := $(BIN)/flask
 
-.PHONY: run test install system-deps data model db clients demo-accounts drift lint clean
+.PHONY: run test fuzz install system-deps data model db clients demo-accounts drift lint clean
 
 # uv installs the pinned set in parallel from its cache: ~15 s instead of pip's ~2 min on a warm
 # cache. Heroku's buildpack still installs requirements.txt with pip.
@@ -69,6 +69,11 @@ run: instance/.drift-demo
 
 test: $(VENV)/.installed system-deps
 	$(BIN)/pytest
+
+# Schemathesis against a gunicorn it starts: all checks, stateful phase, random seed (printed).
+# FUZZ_EXAMPLES=N per operation and phase, FUZZ_SEED=S to replay a run.
+fuzz: instance/demo-api-key.txt
+	bin/fuzz-api
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -6,7 +6,6 @@ in app/services/scoring.py, and a prediction is logged in app/services/predictio
 
 import os
 import sqlite3
-import uuid
 
 import sqlalchemy as sa
 from flask import Flask, g, request
@@ -92,12 +91,13 @@ def register_commands(app: Flask) -> None:
 
 
 def register_request_id(app: Flask) -> None:
-    """Every request gets an id (the caller's X-Request-ID if sane), logged with its predictions."""
+    """Every request gets an id (the caller's X-Request-ID if a safe token), logged with its
+    predictions."""
+    from app.security import request_id_from
 
     @app.before_request
     def assign_request_id():
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if 0 < len(given) <= 64 and given.isprintable() else uuid.uuid4().hex
+        g.request_id = request_id_from(request.headers.get("X-Request-ID"))
 
     @app.after_request
     def echo_request_id(response):

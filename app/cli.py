@@ -52,10 +52,22 @@ def score_clients_command(limit):
 
 @api_keys_cli.command("create")
 @click.argument("name")
-def create_key_command(name):
+@click.option(
+    "--rate",
+    default=None,
+    help='This key\'s rate limit, e.g. "600 per minute" (default: RATELIMIT_API_KEY). '
+    "A batch counts one per application.",
+)
+def create_key_command(name, rate):
     """Create a key for NAME (replacing any previous one); the key is the LAST line printed."""
-    key = create_key(name)
-    click.echo(f"API key for {name!r} (shown once; send it as X-API-Key):")
+    from app.config import ConfigError
+
+    try:
+        key = create_key(name, rate)
+    except ConfigError as error:
+        raise click.BadParameter(str(error).removeprefix("--rate "), param_hint="--rate") from None
+    limit = rate or f"{current_app.config['RATELIMIT_API_KEY']} (the default)"
+    click.echo(f"API key for {name!r}, limited to {limit} (shown once; send it as X-API-Key):")
     click.echo(key)
 
 

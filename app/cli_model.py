@@ -36,14 +36,37 @@ def _registry_record(uri: str) -> dict:
     }
 
 
+class NotAnExportError(click.ClickException):
+    """DIR exists and is not an earlier export: replacing it would delete someone's files."""
+
+
+EXPORT_MARKERS = (EXPORT_RECORD, "MLmodel")  # what an earlier export (an MLflow model) holds
+
+
+def check_replaceable(directory: Path) -> None:
+    """Only an absent or empty folder, or an earlier export (an MLflow model), is replaced."""
+    if not directory.exists():
+        return
+    if not directory.is_dir():
+        raise NotAnExportError(f"{directory} exists and is not a directory; nothing was changed.")
+    is_export = any((directory / marker).is_file() for marker in EXPORT_MARKERS)
+    if any(directory.iterdir()) and not is_export:
+        raise NotAnExportError(
+            f"{directory} is not empty and holds neither {EXPORT_RECORD} nor MLmodel, so it is "
+            "not an earlier export: refusing to delete it. Choose another directory or empty it."
+        )
+
+
 def export_model(uri: str, directory: Path, tracking_uri: str | None) -> dict:
     """Download `uri` into `directory`, check that it loads, and return what was exported.
 
     The copy lands in a temporary folder first, so a failed export never leaves a half-written
-    model where the app would look for one.
+    model where the app would look for one. Refuses (NotAnExportError) to replace a directory
+    that is not an earlier export.
     """
     import mlflow
 
+    check_replaceable(directory)
     if tracking_uri:
         mlflow.set_tracking_uri(tracking_uri)
     directory.parent.mkdir(parents=True, exist_ok=True)
@@ -72,6 +95,8 @@ def export_command(directory: Path, uri: str) -> None:
     tracking_uri = current_app.config.get("MLFLOW_TRACKING_URI")
     try:
         record = export_model(uri, directory, tracking_uri)
+    except NotAnExportError:
+        raise
     except Exception as error:  # mlflow raises many types; all mean "nothing to export"
         raise click.ClickException(
             f"could not export {uri!r} (MLFLOW_TRACKING_URI={tracking_uri!r}): {error}. "

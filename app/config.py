@@ -8,7 +8,10 @@ caller passes (tests). APP_ENV picks the class: development, testing or producti
 import os
 import secrets
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from pathlib import Path
+
+from limits import parse as parse_rate
 
 DEFAULT_MODEL_URI = "models:/credit-default-risk@champion"
 
@@ -30,16 +33,21 @@ class Config:
     MAX_BATCH_SIZE = 1000  # applications per /api/predict call, and per batch job transaction
     JSON_SORT_KEYS = False
 
-    # Security (app/security.py). Limits are per gunicorn worker with memory://; point
-    # RATELIMIT_STORAGE_URI at Redis to share them.
+    # Security (app/security.py, app/auth). Limits are per gunicorn worker with memory://; point
+    # RATELIMIT_STORAGE_URI at Redis (redis://...) to share them between workers and dynos.
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-*, Retry-After
-    RATELIMIT_API = "120 per minute"
-    RATELIMIT_SIGN_IN = "10 per minute"
+    RATELIMIT_API = "120 per minute"  # per address: anonymous /api routes, bad or missing keys
+    RATELIMIT_API_KEY = "1200 per minute"  # per key, for keys created without --rate
+    RATELIMIT_SIGN_IN = "10 per minute"  # per address, POST /auth/sign-in
     RATELIMIT_STORAGE_URI = "memory://"
     PROXY_FIX_X_FOR = 0  # proxies in front of the app that set X-Forwarded-*
+    FORCE_HTTPS = False  # redirect plain HTTP to HTTPS and send HSTS
     CONTENT_SECURITY_POLICY = None  # None: app.security.CONTENT_SECURITY_POLICY
     CSP_SANDBOXED_ENDPOINTS = ("monitoring.report",)
+    SESSION_IDLE_MINUTES = 30  # an advisor's session ends after this long without a request
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
 
     # Drift monitoring (app/monitoring).
     DRIFT_ALERT_SHARE = 0.3  # banner when this share of monitored columns drifts
@@ -75,9 +83,8 @@ class ProductionConfig(Config):
 
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
-    SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
     PROXY_FIX_X_FOR = 1  # Heroku's router
+    FORCE_HTTPS = True
 
     @staticmethod
     def check(config: Mapping) -> None:
@@ -123,6 +130,24 @@ def _text(name: str, raw: str) -> str:
     return raw
 
 
+def check_rate(name: str, raw: str) -> str:
+    """A rate limit in Flask-Limiter's words ("600 per minute", "10/second"), else ConfigError."""
+    try:
+        parse_rate(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{name} must be a rate such as '600 per minute' or '10/second', got {raw!r}"
+        ) from None
+    return raw
+
+
+def _positive(name: str, raw: str) -> int:
+    value = _whole(name, raw)
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1, got {raw!r}")
+    return value
+
+
 def database_url(url: str) -> str:
     """Heroku's postgres:// URL rewritten for psycopg 3 (SQLAlchemy's default is psycopg2)."""
     for prefix in ("postgres://", "postgresql://"):
@@ -138,10 +163,12 @@ FROM_ENVIRONMENT: dict[str, tuple[str, Callable]] = {
     "MLFLOW_TRACKING_URI": ("MLFLOW_TRACKING_URI", _text),
     "MODEL_URI": ("MODEL_URI", _text),
     "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", _flag),
-    "RATELIMIT_API": ("RATELIMIT_API", _text),
-    "RATELIMIT_SIGN_IN": ("RATELIMIT_SIGN_IN", _text),
+    "RATELIMIT_API": ("RATELIMIT_API", check_rate),
+    "RATELIMIT_API_KEY": ("RATELIMIT_API_KEY", check_rate),
+    "RATELIMIT_SIGN_IN": ("RATELIMIT_SIGN_IN", check_rate),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", _text),
     "PROXY_FIX_X_FOR": ("PROXY_FIX_X_FOR", _whole),
+    "SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", _positive),
     "CONTENT_SECURITY_POLICY": ("CONTENT_SECURITY_POLICY", _text),
     "DRIFT_ALERT_SHARE": ("DRIFT_ALERT_SHARE", _share),
     "DRIFT_ALERT_TOP_FEATURES": ("DRIFT_ALERT_TOP_FEATURES", _whole),
@@ -175,9 +202,14 @@ def settings_from_environment(environ: Mapping[str, str] = os.environ) -> dict:
 def _secret_key(instance_path: str) -> str:
     """Development's secret: random once, then kept in instance/secret_key (git-ignored)."""
     path = Path(instance_path, "secret_key")
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+    try:
+        # Created owner-only from the start: never readable by others, not even for a moment.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made by an earlier run (or by another worker a moment ago)
+    else:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -189,6 +221,13 @@ def load_config(app, config=None) -> None:
     if isinstance(config, Mapping):
         app.config.update(config)
     chosen.check(app.config)
+    for name in ("RATELIMIT_API", "RATELIMIT_API_KEY", "RATELIMIT_SIGN_IN"):
+        check_rate(name, app.config[name])
+    # Flask checks the signed cookie's age on every request and re-signs it (refresh), so this
+    # is an idle timeout enforced by the server, not only a hint to the browser.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        minutes=int(app.config["SESSION_IDLE_MINUTES"])
+    )
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(

@@ -10,9 +10,10 @@ and hand everything else to the HTML renderer the factory passes in (app/pages/e
 """
 
 import logging
+import math
 from collections.abc import Callable
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, g, jsonify, make_response, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -46,12 +47,15 @@ class AppError(Exception):
     status = 500
     code = "internal_error"
 
-    def __init__(self, message: str, details: dict | None = None, *, status=None, code=None):
+    def __init__(
+        self, message: str, details: dict | None = None, *, status=None, code=None, headers=None
+    ):
         super().__init__(message)
         self.message = message
         self.details = details or {}
         self.status = status or self.status
         self.code = code or self.code
+        self.headers = dict(headers or {})  # e.g. Allow on a 405, Retry-After on a 429
 
     @property
     def page_message(self) -> str:
@@ -59,7 +63,33 @@ class AppError(Exception):
 
     def to_response(self):
         body = {"error": {"code": self.code, "message": self.message, "details": self.details}}
-        return jsonify(body), self.status
+        return jsonify(body), self.status, self.headers
+
+
+LONGEST_ECHO = 200  # characters of a rejected value quoted back in an error
+
+
+def echoed(value):
+    """A rejected value as an error may quote it: short, JSON-safe, never the whole payload.
+
+    Hostile input must not make the error itself fail or balloon: infinities are not JSON, an
+    integer of 4,000 digits or an array nested 900 deep is not worth sending back.
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if value.bit_length() <= 64:
+            return value
+        return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, str):
+        return value if len(value) <= LONGEST_ECHO else value[:LONGEST_ECHO] + "..."
+    if isinstance(value, list):
+        return f"an array of {len(value)} items"
+    if isinstance(value, dict):
+        return f"an object of {len(value)} fields"
+    return type(value).__name__
 
 
 class InvalidInputError(AppError):
@@ -70,9 +100,11 @@ class InvalidInputError(AppError):
 
     def __init__(self, field: str, rule: str, value=None, *, code=None, message=None,
                  form_text=None, **details):  # fmt: skip
-        message = message or f"Field {field!r} {rule}."
+        message = message or f"Field {echoed(field)!r} {rule}."
         super().__init__(
-            message, {"field": field, "rule": rule, "value": value, **details}, code=code
+            message,
+            {"field": echoed(field), "rule": rule, "value": echoed(value), **details},
+            code=code,
         )
         self.field = field
         self.rule = rule
@@ -101,9 +133,15 @@ def wants_json() -> bool:
 
 
 def http_error(error: HTTPException) -> AppError:
-    """A werkzeug HTTP error (404, 405, 413 ...) in the app's error shape."""
+    """A werkzeug HTTP error (404, 405, 413 ...) in the app's error shape, with its headers."""
     status = error.code or 500
-    return AppError(error.description or error.name, status=status, code=HTTP_CODES.get(status))
+    headers = {name: value for name, value in error.get_headers() if name != "Content-Type"}
+    return AppError(
+        error.description or error.name,
+        status=status,
+        code=HTTP_CODES.get(status),
+        headers=headers,
+    )
 
 
 def register_error_handlers(app: Flask, render_page: Callable) -> None:
@@ -114,11 +152,17 @@ def register_error_handlers(app: Flask, render_page: Callable) -> None:
 
     @app.errorhandler(AppError)
     def handle_app_error(error: AppError):
+        if error.status >= 500 and not isinstance(error, ServiceUnavailableError):
+            log.error("%s (request id %s)", error.message, g.get("request_id", "-"))
         return answer(error, error)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
-        return answer(http_error(error), error)
+        converted = http_error(error)
+        response = make_response(answer(converted, error))
+        for name, value in converted.headers.items():  # the HTML page keeps Allow too
+            response.headers.setdefault(name, value)
+        return response
 
     @app.errorhandler(SQLAlchemyError)
     def handle_database_error(error: SQLAlchemyError):

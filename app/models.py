@@ -1,5 +1,6 @@
 """SQLAlchemy tables: advisors, API keys, the client store and the prediction log."""
 
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,8 +20,16 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
 class User(db.Model):
-    """An advisor who signs in to the pages (sign-in itself lives in app/auth)."""
+    """An advisor who signs in to the pages (sign-in itself lives in app/auth).
+
+    The session cookie names the advisor by id *and* `session_token`: signing out, a new
+    password or `flask users disable` draw a new token, which ends every copy of the cookie.
+    """
 
     __tablename__ = "users"
 
@@ -28,14 +37,23 @@ class User(db.Model):
     username: Mapped[str] = mapped_column(sa.String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    disabled_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     # Flask-Login protocol, so the dashboard can use this model as it is.
-    is_active = True
     is_authenticated = True
     is_anonymous = False
 
+    @property
+    def is_active(self) -> bool:
+        return self.disabled_at is None
+
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session cookie issued so far (the caller commits)."""
+        self.session_token = new_session_token()
 
 
 class ApiKey(db.Model):
@@ -48,6 +66,8 @@ class ApiKey(db.Model):
     key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # This key's rate limit ("600 per minute"); None: RATELIMIT_API_KEY.
+    rate_limit: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class Client(db.Model):
@@ -65,6 +85,19 @@ class Client(db.Model):
     )
 
 
+class NewClientId(db.Model):
+    """One row per client saved from the new-application page: the database draws its id.
+
+    SK_ID_CURR = NEW_CLIENT_ID_START + id (app/services/dashboard.py). An autoincrement key is
+    unique under concurrent saves on SQLite and PostgreSQL alike, where max(SK_ID_CURR) + 1 is not.
+    """
+
+    __tablename__ = "new_client_ids"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
 class Prediction(db.Model):
     """One scoring, written before the response that reports it (the prediction log)."""
 
@@ -74,7 +107,9 @@ class Prediction(db.Model):
     created_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, index=True
     )
-    source: Mapped[str] = mapped_column(sa.String(16), index=True)  # api, batch, page, whatif
+    # Real scorings: api, batch, application (new-application page); never counted by drift:
+    # page (a client page re-viewed), whatif. See app/services/prediction_log.py SOURCES.
+    source: Mapped[str] = mapped_column(sa.String(16), index=True)
     actor: Mapped[str | None] = mapped_column(sa.String(80))
     client_id: Mapped[int | None] = mapped_column(index=True)
     input: Mapped[dict[str, Any]] = mapped_column(sa.JSON)

@@ -22,6 +22,22 @@ DEMO_CLIENTS = 3000
 DEMO_SEED = 1
 
 
+def _hypothesis_profiles() -> None:
+    """Property and fuzz tests are reproducible in `make test`: a fixed seed ("ci", the default).
+
+    `make fuzz` and HYPOTHESIS_PROFILE=explore draw new random examples instead; whatever they
+    find becomes an explicit regression example in the test that missed it.
+    """
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+    settings.register_profile("explore", derandomize=False, database=None, max_examples=500)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+_hypothesis_profiles()
+
+
 @dataclass
 class TrainedModel:
     """A model trained and registered in a temporary MLflow store."""

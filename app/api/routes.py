@@ -4,21 +4,54 @@ import json
 
 from flask import Blueprint, current_app, g, render_template, request
 
-from app.api.openapi import openapi_document
+from app.api.openapi import field_rows, openapi_document
 from app.auth import require_api_key
-from app.errors import AppError, InvalidInputError
+from app.auth.api_keys import charge_batch
+from app.errors import AppError, InvalidInputError, echoed
 from app.services import health, model_store, prediction_log
 from app.services.clients import require_client, require_clients, stored_client_ids
 from app.services.scoring import Application, score_and_log
-from app.services.validation import CLIENT_ID_RULE, is_client_id, validate_application
+from app.services.validation import CLIENT_ID_RULE, as_client_id, validate_application
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 BODY_KEYS = ("client_id", "application", "client_ids", "applications")
 
 
+class _DuplicateKeyError(ValueError):
+    """A JSON object names the same key twice: which value was meant is ambiguous."""
+
+
 def _reject_constant(name):
     raise ValueError(f"{name} is not valid JSON")
+
+
+def _unique_keys(pairs: list[tuple]) -> dict:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(key)
+            seen.add(key)
+    return obj
+
+
+def _parse_json(raw: bytes):
+    """Strict JSON: no NaN/Infinity, no duplicate keys; every failure is a 400 saying why."""
+    try:
+        return json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+    except _DuplicateKeyError as error:
+        message = f"The body names the key {echoed(error.args[0])!r} twice."
+        raise AppError(
+            message, {"key": echoed(error.args[0])}, status=400, code="duplicate_key"
+        ) from None
+    except RecursionError:
+        message = "The body is nested too deeply to be a prediction request."
+        raise AppError(message, status=400, code="too_deeply_nested") from None
+    except ValueError as error:  # also UnicodeDecodeError, and integers over 4,300 digits
+        message = f"The body is not valid JSON: {echoed(str(error))}"
+        raise AppError(message, status=400, code="malformed_json") from None
 
 
 def _json_body() -> dict:
@@ -27,12 +60,7 @@ def _json_body() -> dict:
         raise AppError(
             "Send the body as application/json.", status=415, code="unsupported_media_type"
         )
-    raw = request.get_data(cache=True)
-    try:
-        body = json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError) as error:
-        message = f"The body is not valid JSON: {error}"
-        raise AppError(message, status=400, code="malformed_json") from None
+    body = _parse_json(request.get_data(cache=True))
     if not isinstance(body, dict):
         message = "The body must be a JSON object."
         raise AppError(message, {"field": "body"}, status=422, code="invalid_type")
@@ -43,8 +71,9 @@ def _body_form(body: dict) -> str:
     """Which of the four accepted forms the body uses."""
     unknown = sorted(set(body) - set(BODY_KEYS))
     if unknown:
-        message = f"Unknown field {unknown[0]!r}; send exactly one of {list(BODY_KEYS)}."
-        raise AppError(message, {"field": unknown[0]}, status=422, code="unknown_field")
+        field = echoed(unknown[0])
+        message = f"Unknown field {field!r}; send exactly one of {list(BODY_KEYS)}."
+        raise AppError(message, {"field": field}, status=422, code="unknown_field")
     if len(body) != 1:
         message = f"Send exactly one of {list(BODY_KEYS)}."
         raise AppError(message, {"fields": sorted(body)}, status=422, code="invalid_body")
@@ -52,10 +81,11 @@ def _body_form(body: dict) -> str:
 
 
 def _client_id(value, where: str) -> int:
-    if not is_client_id(value):
+    client_id = as_client_id(value)
+    if client_id is None:
         message = f"Field {where!r} {CLIENT_ID_RULE} (an SK_ID_CURR)."
         raise InvalidInputError(where, CLIENT_ID_RULE, value, message=message)
-    return value
+    return client_id
 
 
 def _batch(value, where: str) -> list:
@@ -114,6 +144,7 @@ def applications_from(body: dict) -> tuple[list[Application], bool]:
 def predict():
     """Score one or many applications; every score is logged before this answers."""
     applications, is_batch = applications_from(_json_body())
+    charge_batch(len(applications))  # a batch counts as many calls as it has applications
     source = "batch" if is_batch else "api"
     scores = score_and_log(applications, source, g.api_client, g.request_id)
     if is_batch:
@@ -125,7 +156,7 @@ def predict():
 @require_api_key
 def client(client_id: int):
     """A stored client's application data, history aggregates and latest logged score."""
-    found = require_client(client_id)
+    found = require_client(client_id)  # 404 too for ids beyond what the store can hold
     latest = prediction_log.latest_for_client(client_id)
     return {
         "client_id": client_id,
@@ -157,4 +188,4 @@ def openapi():
 @bp.get("/docs")
 def docs():
     """Human-readable API documentation rendered from the OpenAPI document."""
-    return render_template("api/docs.html", spec=openapi_document())
+    return render_template("api/docs.html", spec=openapi_document(), fields=field_rows())

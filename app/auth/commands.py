@@ -1,4 +1,5 @@
-"""`flask users create NAME --password PW | --password-stdin` and `flask users set-password`."""
+"""`flask users create NAME --password PW | --password-stdin`, `set-password`, `disable`,
+`enable`."""
 
 import sys
 
@@ -6,7 +7,13 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.auth.accounts import AccountError, create_advisor, set_password
+from app.auth.accounts import (
+    AccountError,
+    create_advisor,
+    disable_advisor,
+    enable_advisor,
+    set_password,
+)
 
 users_cli = AppGroup("users", help="Manage advisor accounts.")
 
@@ -61,3 +68,29 @@ def set_password_command(username, password, password_stdin):
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Password changed for '{username}'.")
+
+
+@users_cli.command("disable")
+@click.argument("username")
+def disable_command(username):
+    """Refuse an advisor's sign-ins and end every session they have open."""
+    try:
+        disable_advisor(username)
+    except SQLAlchemyError as error:
+        raise _database_error(error) from None
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Advisor '{username}' disabled; their sessions have ended.")
+
+
+@users_cli.command("enable")
+@click.argument("username")
+def enable_command(username):
+    """Let a disabled advisor sign in again."""
+    try:
+        enable_advisor(username)
+    except SQLAlchemyError as error:
+        raise _database_error(error) from None
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Advisor '{username}' enabled.")

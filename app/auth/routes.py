@@ -1,8 +1,13 @@
-"""Sign-in and sign-out pages for advisors."""
+"""Sign-in and sign-out pages for advisors.
 
+A session cookie names the advisor by id and session token (app/models.py User): a cookie
+whose token is no longer the advisor's, or whose advisor is disabled, signs nobody in.
+"""
+
+import hmac
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app.auth.accounts import authenticate
@@ -15,8 +20,14 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's session loader."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """Flask-Login's session loader: the advisor if the cookie's token is still theirs."""
+    advisor_id, _, token = user_id.partition(":")
+    if not advisor_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(advisor_id))
+    if user is None or not user.is_active:
+        return None
+    return user if hmac.compare_digest(user.session_token, token) else None
 
 
 def _safe_next(target: str | None) -> str:
@@ -37,6 +48,7 @@ def sign_in():
     if form.validate_on_submit():
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
+            session.permanent = True  # expires after SESSION_IDLE_MINUTES without a request
             login_user(user)
             flash(f"Signed in as {user.username}.", "success")
             return redirect(_safe_next(request.args.get("next")))
@@ -49,6 +61,9 @@ def sign_in():
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
+    if current_user.is_authenticated:
+        current_user.end_sessions()  # every copy of the cookie, on every device
+        db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.sign_in"))

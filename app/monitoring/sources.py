@@ -1,5 +1,8 @@
 """Where drift samples come from: the champion's reference, a batch file, the prediction log.
 
+From the log, only real scorings of applicants count (prediction_log.REAL_SOURCES: API, batch,
+new applications), and only the latest one per client: page re-views and what-ifs never reach a
+drift run, and a client scored a hundred times weighs as much as one scored once.
 Plain functions shared by the CLI and the tests; they never touch `request`.
 """
 
@@ -18,6 +21,7 @@ from app.extensions import db
 from app.models import Prediction, utcnow
 from app.monitoring.drift import PREDICTION_COLUMN
 from app.services.clients import application_fields, get_clients
+from app.services.prediction_log import REAL_SOURCES
 from training.schema import HISTORY_TABLES
 
 NOT_COMPARED = {"SK_ID_CURR", "TARGET", PREDICTION_COLUMN}
@@ -154,23 +158,35 @@ def _history_beside(path: Path) -> pd.DataFrame | None:
     return history_aggregates(tables) if tables else None
 
 
+def real_scorings(*conditions) -> sa.Select:
+    """Real scorings meeting `conditions`, the latest per client (each one without a client)."""
+    counted = [Prediction.source.in_(REAL_SOURCES), *conditions]
+    latest_per_client = (
+        sa.select(sa.func.max(Prediction.id))
+        .where(*counted, Prediction.client_id.is_not(None))
+        .group_by(Prediction.client_id)
+    )
+    return sa.select(Prediction).where(
+        *counted, sa.or_(Prediction.client_id.is_(None), Prediction.id.in_(latest_per_client))
+    )
+
+
 def from_window(window: timedelta, now: datetime | None = None) -> CurrentSample:
-    """Inputs of the predictions logged in the last `window`."""
+    """Inputs of the real scorings logged in the last `window` (latest per client)."""
     end = now or utcnow()
     start = end - window
-    query = sa.select(Prediction).where(Prediction.created_at >= start)
-    query = query.where(Prediction.created_at <= end).order_by(Prediction.id)
-    frame = _logged_inputs(db.session.scalars(query).all())
+    query = real_scorings(Prediction.created_at >= start, Prediction.created_at <= end)
+    frame = _logged_inputs(db.session.scalars(query.order_by(Prediction.id)).all())
     days = window / timedelta(days=1)
     detail = f"last {days:g} days" if days >= 1 else f"last {window}"
     return CurrentSample(frame, "window", detail, window_start=start, window_end=end)
 
 
 def from_last(count: int) -> CurrentSample:
-    """Inputs of the last `count` logged predictions."""
+    """Inputs of the last `count` real scorings (latest per client)."""
     if count <= 0:
         raise DriftInputError(f"--last {count}: expected a positive number of predictions")
-    query = sa.select(Prediction).order_by(Prediction.id.desc()).limit(count)
+    query = real_scorings().order_by(Prediction.id.desc()).limit(count)
     predictions = list(reversed(db.session.scalars(query).all()))
     frame = _logged_inputs(predictions)
     start = predictions[0].created_at if predictions else None

@@ -111,12 +111,13 @@ def new_application():
     if request.method == "GET" or not form.validate_application():
         status = 400 if request.method == "POST" else 200
         return render_template("pages/new_application.html", form=form), status
-    application = Application(fields=form.application)
     if form.save_as_client.data:
-        client = dashboard.save_new_client(form.application)
-        application.client_id = client.sk_id_curr
+        client, score = dashboard.save_and_score(form.application, _actor(), g.get("request_id"))
         flash(f"Application saved as client {client.sk_id_curr}.", "success")
-    score = scoring.score_and_log([application], "page", _actor(), g.get("request_id"))[0]
+    else:
+        application = Application(fields=form.application)
+        request_id = g.get("request_id")
+        score = scoring.score_and_log([application], "application", _actor(), request_id)[0]
     return render_template(
         "pages/new_application.html",
         form=form,

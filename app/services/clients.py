@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.errors import AppError
 from app.extensions import db
 from app.models import Client, utcnow
+from app.services.validation import is_client_id
 from training.dataset import load_tables
 from training.features import history_aggregates
 from training.schema import TABLES
@@ -134,8 +135,8 @@ def load_clients(data_dir) -> dict[str, LoadReport]:
 
 
 def get_client(client_id: int) -> Client | None:
-    """One client from the store, or None."""
-    return db.session.get(Client, client_id)
+    """One client from the store, or None (also for ids no INTEGER column can hold)."""
+    return db.session.get(Client, client_id) if is_client_id(client_id) else None
 
 
 def require_client(client_id: int) -> Client:
@@ -157,9 +158,10 @@ def require_clients(client_ids: list[int]) -> list[Client]:
 
 def stored_client_ids(client_ids: list[int]) -> set[int]:
     """Which of these SK_ID_CURR are in the store (ids only: cheap for a batch of 1,000)."""
+    client_ids = {client_id for client_id in client_ids if is_client_id(client_id)}
     if not client_ids:
         return set()
-    query = sa.select(Client.sk_id_curr).where(Client.sk_id_curr.in_(set(client_ids)))
+    query = sa.select(Client.sk_id_curr).where(Client.sk_id_curr.in_(client_ids))
     return set(db.session.scalars(query))
 
 
@@ -176,9 +178,10 @@ def new_applicant_ids(limit: int) -> list[int]:
 
 def get_clients(client_ids: list[int]) -> dict[int, Client]:
     """Several clients at once, keyed by SK_ID_CURR (absent ids simply missing)."""
+    client_ids = {client_id for client_id in client_ids if is_client_id(client_id)}
     if not client_ids:
         return {}
-    found = db.session.scalars(sa.select(Client).where(Client.sk_id_curr.in_(set(client_ids))))
+    found = db.session.scalars(sa.select(Client).where(Client.sk_id_curr.in_(client_ids)))
     return {client.sk_id_curr: client for client in found}
 
 

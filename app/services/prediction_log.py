@@ -1,4 +1,10 @@
-"""The prediction log: one `predictions` row per scoring, committed before the response."""
+"""The prediction log: one `predictions` row per scoring, committed before the response.
+
+Every scoring is logged, each with its `source`. Real scorings of applicants (REAL_SOURCES: the
+API, batch jobs, the new-application page) are what drift monitoring reads; an advisor
+re-viewing a client page ("page") or trying a what-if ("whatif") is logged but never counted,
+so nobody can steer the drift alert by viewing or editing.
+"""
 
 import logging
 
@@ -9,7 +15,8 @@ from app.errors import DatabaseUnavailableError
 from app.extensions import db
 from app.models import Prediction, as_utc, utcnow
 
-SOURCES = ("api", "batch", "page", "whatif")
+REAL_SOURCES = ("api", "batch", "application")
+SOURCES = (*REAL_SOURCES, "page", "whatif")
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +29,8 @@ def log_scores(scores, source: str, actor: str | None, request_id: str | None, l
     """Write one row per score in ONE transaction; sets each score's prediction_id.
 
     All-or-nothing: on any database error the transaction is rolled back and LogUnavailableError
-    is raised, so a caller never reports a prediction that was not logged.
+    is raised, so a caller never reports a prediction that was not logged. Whatever the caller
+    added to the session before (a new client) is committed, or rolled back, with the rows.
     """
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}, got {source!r}")

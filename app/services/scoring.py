@@ -11,11 +11,34 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from app.errors import AppError
 from app.models import Client
 from app.services import model_store, prediction_log
 from app.services.clients import application_fields
 from app.services.reasons import reason_codes
 from training.domain import decision
+
+
+class ScoringFailedError(AppError):
+    """The model gave no usable probability (not finite): no decision is made, nothing logged.
+
+    The application rulebook bounds every input so that this cannot happen; if it does, it is a
+    defect of the server, not of the request.
+    """
+
+    status = 500
+    code = "scoring_failed"
+
+
+def _checked(probabilities: np.ndarray) -> np.ndarray:
+    bad = np.flatnonzero(~np.isfinite(probabilities))
+    if len(bad):
+        raise ScoringFailedError(
+            f"The model returned no usable probability for application {int(bad[0])}; "
+            "no decision was made and nothing was recorded.",
+            {"applications": [int(i) for i in bad[:20]]},
+        )
+    return probabilities
 
 
 @dataclass
@@ -80,7 +103,7 @@ def score_applications(applications: list[Application]) -> list[Score]:
     frame = pd.DataFrame.from_records(inputs, index=range(len(inputs)))
     contributions, _, raw = model.explain(frame)  # one pass of the preprocessing
     groups, values = list(contributions.columns), contributions.to_numpy(dtype=float)
-    probabilities = np.asarray(model.calibrator.predict(raw), dtype=float)
+    probabilities = _checked(np.asarray(model.calibrator.predict(raw), dtype=float))
     threshold = float(model.threshold)
     scores = []
     for row, (application, fields) in enumerate(zip(applications, inputs, strict=True)):

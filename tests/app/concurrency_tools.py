@@ -28,9 +28,9 @@ def start_server(database_path: Path, model_settings: dict, port: int, workers: 
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
-            if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
+            if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=10).status_code == 200:
                 return process
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or busy loading the model
             pass
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}")

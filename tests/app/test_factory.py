@@ -107,7 +107,7 @@ def test_drift_is_documented_like_every_other_api_route(client):
     }
     assert served <= documented
     drift = spec["paths"]["/api/drift"]["get"]
-    assert set(drift["responses"]) == {"200", "401", "404", "503"}
+    assert set(drift["responses"]) == {"200", "401", "404", "405", "429", "503"}
 
 
 def test_the_batch_job_scores_in_api_sized_transactions(runner, db):

@@ -4,7 +4,10 @@ from app import create_app
 from app.config import TestConfig
 
 
-def test_export_of_a_missing_model_names_the_uri_and_keeps_the_old_copy(tmp_path):
+def test_export_of_a_missing_model_names_the_uri_and_keeps_the_old_copy(tmp_path, monkeypatch):
+    # mlflow.set_tracking_uri (run by any earlier test that trained or loaded a model) also
+    # exports MLFLOW_TRACKING_URI, which app/config.py would read: this test sets none.
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     settings = {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'app.db'}",
         "MODEL_URI": "/nonexistent/model",

@@ -39,8 +39,10 @@ def run(command: str, env: dict, timeout: int = 180) -> str:
 
 
 def http(url: str, body: dict | None = None, headers: dict | None = None):
+    """A request as Heroku's router forwards it: the client came in over HTTPS."""
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, headers={**(headers or {})})
+    forwarded = {"X-Forwarded-Proto": "https", **(headers or {})}
+    request = urllib.request.Request(url, data=data, headers=forwarded)
     if data is not None:
         request.add_header("Content-Type", "application/json")
     try:

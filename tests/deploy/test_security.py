@@ -97,7 +97,7 @@ def test_production_cookies_are_secure_httponly_lax(production_app):
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("session=")
     assert {"Secure", "HttpOnly", "SameSite=Lax"} <= {part.strip() for part in cookie.split(";")}
-    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
 def test_production_limits_each_client_behind_the_heroku_router(production_app):
@@ -105,7 +105,7 @@ def test_production_limits_each_client_behind_the_heroku_router(production_app):
     client = production_app.test_client()
 
     def status_for(address):
-        headers = {"X-Forwarded-For": address}
+        headers = {"X-Forwarded-For": address, "X-Forwarded-Proto": "https"}
         return client.get("/api/openapi.json", headers=headers).status_code
 
     assert [status_for("203.0.113.7"), status_for("203.0.113.7")] == [200, 429]

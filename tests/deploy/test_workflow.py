@@ -44,6 +44,8 @@ def test_test_job_runs_make_test_with_postgres_and_chromium():
     runs = [step.get("run", "") for step in job["steps"]]
     assert "make test" in runs
     assert any("apt-get install" in run and "chromium" in run for run in runs)
+    # The rate-limit tests start a real Redis server of their own.
+    assert any("apt-get install" in run and "redis-server" in run for run in runs)
 
 
 def test_deploy_runs_on_main_after_tests_and_bakes_the_model_in_before_pushing():

@@ -157,7 +157,7 @@ def test_known_client_predictions_are_completed_from_the_client_store(monitoring
     )
     monitoring_db.session.add(
         Prediction(
-            source="page",
+            source="api",
             client_id=7,
             input={"AMT_CREDIT": 2000.0},
             probability_of_default=0.2,

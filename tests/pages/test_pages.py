@@ -229,7 +229,8 @@ def test_new_application_is_scored_and_logged(advisor, pages_app):
     assert response.status_code == 200, page[:2000]
     assert re.search(r'<p class="decision__label">(Accepted|Refused)</p>', page)
     logged = _predictions(pages_app)[-1]
-    assert logged.source == "page" and logged.client_id is None
+    # A new application is a real scoring (drift counts it), not a page re-view.
+    assert logged.source == "application" and logged.client_id is None
     assert logged.input["DAYS_BIRTH"] == -round(41 * 365.25)
     assert logged.input["DAYS_EMPLOYED"] == -round(6.5 * 365.25)
 
@@ -253,7 +254,8 @@ def test_new_application_rejects_bad_input(advisor, pages_app):
     assert "Not a valid choice" in page
     data["NAME_CONTRACT_TYPE"] = "Cash loans"
     page = advisor.post("/applications/new", data=data).get_data(as_text=True)
-    assert '<p class="field__error" id="AMT_ANNUITY-error">Must not be negative.</p>' in page
+    expected = "Must be between 1 and 1,000,000,000."  # amounts are bounded (issue 10)
+    assert f'<p class="field__error" id="AMT_ANNUITY-error">{expected}</p>' in page
 
 
 def test_model_page_shows_report(advisor, model_source):
