@@ -39,7 +39,7 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     PROXY_FIX_X_FOR = 0  # proxies in front of the app that set X-Forwarded-*
     CONTENT_SECURITY_POLICY = None  # None: app.security.CONTENT_SECURITY_POLICY
-    CSP_SANDBOXED_ENDPOINTS = ("monitoring.report",)
+    CSP_SANDBOXED_ENDPOINTS = ("monitoring.report", "performance.report")
 
     # Drift monitoring (app/monitoring).
     DRIFT_ALERT_SHARE = 0.3  # banner when this share of monitored columns drifts
@@ -50,6 +50,10 @@ class Config:
     DRIFT_MAX_ROWS = 20_000  # seeded sample cap on each side
     DRIFT_RANDOM_STATE = 42
     DRIFT_DEFAULT_WINDOW = "7d"
+
+    # Outcomes and performance monitoring (app/monitoring/performance*.py).
+    PERFORMANCE_ALERT_MARGIN = 0.05  # banner when realised AUC < the model's test AUC - this
+    PERFORMANCE_MIN_LABELLED = 100  # fewer decisions with a known outcome: no run
 
     @staticmethod
     def check(config: Mapping) -> None:
@@ -151,6 +155,8 @@ FROM_ENVIRONMENT: dict[str, tuple[str, Callable]] = {
     "DRIFT_MAX_ROWS": ("DRIFT_MAX_ROWS", _whole),
     "DRIFT_RANDOM_STATE": ("DRIFT_RANDOM_STATE", _whole),
     "DRIFT_DEFAULT_WINDOW": ("DRIFT_DEFAULT_WINDOW", _text),
+    "PERFORMANCE_ALERT_MARGIN": ("PERFORMANCE_ALERT_MARGIN", _share),
+    "PERFORMANCE_MIN_LABELLED": ("PERFORMANCE_MIN_LABELLED", _whole),
 }
 
 

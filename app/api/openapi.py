@@ -4,6 +4,7 @@
 import functools
 import math
 
+from app.api.openapi_oversight import oversight_paths, oversight_schemas
 from app.services.validation import APPLICATION_COLUMNS, MAX_CLIENT_ID, RULES
 
 ERROR_STATUSES = {
@@ -250,7 +251,7 @@ def openapi_document() -> dict:
             "description": "Probability of default, decision, threshold and reasons for "
             "loan applications. Every prediction is logged before it is answered.",
         },
-        "paths": _paths(),
+        "paths": {**_paths(), **oversight_paths()},
         "components": {
             "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}},
             "schemas": {
@@ -262,6 +263,7 @@ def openapi_document() -> dict:
                 },
                 "DriftRun": DRIFT_RUN,
                 "Error": ERROR,
+                **oversight_schemas(),
             },
         },
     }
