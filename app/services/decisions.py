@@ -227,15 +227,24 @@ def record_decisions(choices: list[tuple], *, advisor: str) -> list[Decision]:
     return _commit(rows)
 
 
-def decision_history(client_id: int) -> list[tuple[Decision, Prediction]]:
-    """Every decision on a client with the scoring it was made on, newest first."""
+def _with_scorings(condition) -> list[tuple[Decision, Prediction]]:
     query = (
         sa.select(Decision, Prediction)
         .join(Prediction, Prediction.id == Decision.prediction_id)
-        .where(Decision.client_id == client_id)
+        .where(condition)
         .order_by(Decision.id.desc())
     )
     return [tuple(row) for row in db.session.execute(query)]
+
+
+def decision_history(client_id: int) -> list[tuple[Decision, Prediction]]:
+    """Every decision on a client with the scoring it was made on, newest first."""
+    return _with_scorings(Decision.client_id == client_id)
+
+
+def decisions_on(prediction_id: int) -> list[tuple[Decision, Prediction]]:
+    """The decisions made on one scoring (a new application may have no client), newest first."""
+    return _with_scorings(Decision.prediction_id == prediction_id)
 
 
 def latest_decision(client_id: int) -> tuple[Decision, Prediction]:
