@@ -5,6 +5,8 @@ and reference lines are labelled in text, so colour never carries meaning alone.
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 
 from app.models import PerformanceRun
@@ -54,6 +56,17 @@ def calibration_chart(run: PerformanceRun) -> Chart:
     )  # fmt: skip
 
 
+_MONTH = alt.X("month:O", title="Month of the decision", axis=alt.Axis(labelAngle=0))
+
+
+def _auc_domain(run: PerformanceRun, margin: float) -> list[float]:
+    """From a little below the lowest AUC or limit shown (0.5 at least in view) up to 1."""
+    shown = [0.5, *(m["auc"] for m in run.by_month if m["auc"] is not None)]
+    if run.test_auc is not None:
+        shown.append(run.test_auc - margin)
+    return [max(0.0, math.floor(10 * min(shown) - 0.5) / 10), 1.0]
+
+
 def _month_values(run: PerformanceRun, field: str) -> list[dict]:
     return [{"month": m["month"], "value": m[field]} for m in run.by_month if m[field] is not None]
 
@@ -62,8 +75,8 @@ def auc_by_month_chart(run: PerformanceRun, margin: float) -> Chart:
     """Realised AUC per month of the decision, with the test AUC and the alert limit."""
     values = _month_values(run, "auc")
     base = alt.Chart(alt.Data(values=values)).encode(
-        x=alt.X("month:O", title="Month of the decision"),
-        y=alt.Y("value:Q", title="Realised AUC", scale=alt.Scale(domain=[0, 1])),
+        x=_MONTH,
+        y=alt.Y("value:Q", title="Realised AUC", scale=alt.Scale(domain=_auc_domain(run, margin))),
         tooltip=[
             alt.Tooltip("month:O", title="Month"),
             alt.Tooltip("value:Q", title="AUC", format=".3f"),
@@ -132,7 +145,7 @@ def default_rate_by_month_chart(run: PerformanceRun) -> Chart:
     ]
     groups = [label for label, _ in series]
     encoding = {
-        "x": alt.X("month:O", title="Month of the decision"),
+        "x": _MONTH,
         "y": alt.Y("value:Q", title="Default rate", axis=alt.Axis(format="%")),
         "color": alt.Color(
             "group:N", scale=alt.Scale(domain=groups, range=[NAVY, ORANGE]), title=None

@@ -5,9 +5,13 @@ file with the labels flipped must raise the alert, on the API and on the pages.
 """
 
 import csv
+import json
+import re
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
+from sklearn.metrics import roc_auc_score
 
 from app.models import Decision, Outcome, PerformanceRun
 
@@ -158,3 +162,102 @@ def test_the_window_keeps_recent_decisions_only(demo_app, demo_filled):
     assert "Only 0 of 0 decisions on model" in result.output
     assert "in the last 90d" in result.output
     assert labelled > 0
+
+
+def test_performance_page_after_the_demo(demo_app, demo_filled, advisor_client):
+    from tests.pages.test_charts import VALIDATOR
+
+    page = advisor_client.get("/monitoring/performance").get_data(as_text=True)
+    assert re.findall(r"<h1[^>]*>(.*?)</h1>", page) == ["Model performance on known outcomes"]
+    headline = (
+        r"On [\d,]+ decided applications with a known outcome, the model ranks risk as well as "
+        r"when it was tested \(AUC 0\.\d{3} against 0\.\d{3}"
+    )
+    assert re.search(headline, page)
+    assert "Advisors overrode" in page and '<table id="overrides-table">' in page
+    specs = {
+        chart_id: json.loads(body)
+        for chart_id, body in re.findall(
+            r'<script type="application/json" id="([^"]+)-spec">(.*?)</script>', page, re.S
+        )
+    }
+    assert set(specs) == {
+        "performance-calibration", "performance-auc-by-month", "performance-default-by-month",
+    }  # fmt: skip
+    for spec in specs.values():
+        VALIDATOR.validate(spec)
+    assert page.count('role="img"') == 3
+    run_id = re.search(r'href="/monitoring/performance/runs/(\d+)/report"', page).group(1)
+    report = advisor_client.get(f"/monitoring/performance/runs/{run_id}/report")
+    assert report.status_code == 200 and report.mimetype == "text/html"
+    assert report.headers["Content-Security-Policy"].startswith("sandbox allow-scripts")
+    assert b"<html" in report.data[:2000].lower()
+    assert advisor_client.get("/monitoring/performance/runs/999/report").status_code == 404
+
+
+def _decided(rows):
+    """(model decision, final decision, probability, defaulted, month) -> the evaluate frame."""
+    return pd.DataFrame(
+        [
+            {
+                "model_decision": model,
+                "final_decision": final,
+                "overridden": model != final,
+                "probability_of_default": probability,
+                "defaulted": defaulted,
+                "decided_at": pd.Timestamp(f"2026-{month:02d}-10", tz="UTC"),
+            }
+            for model, final, probability, defaulted, month in rows
+        ]
+    )
+
+
+def test_evaluate_by_hand():
+    from app.monitoring.performance import evaluate
+
+    a, r = "accepted", "refused"
+    rows = _decided(
+        [
+            (a, a, 0.05, 0, 1),
+            (a, a, 0.10, 1, 1),  # a missed default: costs 10
+            (r, r, 0.60, 1, 1),
+            (r, a, 0.55, 0, 2),  # override that was right
+            (r, a, 0.70, 1, 2),  # override that was wrong: the advisor's missed default
+            (a, r, 0.20, 0, 2),  # override that refused a good client: costs 1
+            (a, a, 0.02, 0, 2),
+            (r, r, 0.90, 0, 2),  # the model refused a good client: costs 1
+        ]
+    )
+    result = evaluate(rows, threshold=0.5, with_report=False)
+    assert result.n_labelled == 8
+    assert result.auc == pytest.approx(
+        roc_auc_score(rows["defaulted"], rows["probability_of_default"])
+    )
+    # model: FN = row 2 (10), FP = rows 4, 8 (1 + 1) -> 12 / 8
+    assert result.business_cost == pytest.approx(12 / 8)
+    # final: FN = rows 2, 5 (20), FP = rows 6, 8 (2) -> 22 / 8
+    assert result.business_cost_final == pytest.approx(22 / 8)
+    assert result.default_rate_accepted == pytest.approx(2 / 5)  # rows 1, 2, 4, 5, 7
+    assert result.override_rate == pytest.approx(3 / 8)
+    assert result.overrides["n"] == 3
+    assert result.overrides["default_rate"] == pytest.approx(1 / 3)
+    assert result.overrides["business_cost_model"] == pytest.approx(1 / 3)  # row 4 refused
+    assert result.overrides["business_cost_final"] == pytest.approx(11 / 3)  # rows 5, 6
+    assert result.overrides["accepted_by_advisor"]["n"] == 2
+    assert result.overrides["refused_by_advisor"]["default_rate"] == 0.0
+    assert result.followed["n"] == 5
+    assert [m["month"] for m in result.by_month] == ["2026-01", "2026-02"]
+    assert [m["n_labelled"] for m in result.by_month] == [3, 5]
+    assert result.by_month[0]["overrides"] == {
+        "n": 0, "default_rate": None, "default_rate_accepted": None,
+        "business_cost_model": None, "business_cost_final": None,
+    }  # fmt: skip
+    assert sum(b["count"] for b in result.calibration) == 8
+
+
+def test_evaluate_refuses_a_single_outcome():
+    from app.monitoring.performance import evaluate
+
+    rows = _decided([("accepted", "accepted", 0.1, 0, 1), ("refused", "refused", 0.7, 0, 1)])
+    with pytest.raises(ValueError, match="both outcomes"):
+        evaluate(rows, threshold=0.5, with_report=False)
