@@ -89,11 +89,10 @@ def auc_by_month_chart(run: PerformanceRun, margin: float) -> Chart:
     limits = []
     if run.test_auc is not None:
         limits = [
-            {"value": run.test_auc, "label": f"Test AUC {run.test_auc:.3f}", "dash": "test"},
+            {"value": run.test_auc, "label": f"Test AUC {run.test_auc:.3f}"},
             {
                 "value": run.test_auc - margin,
                 "label": f"Alert limit {run.test_auc - margin:.3f}",
-                "dash": "alert",
             },
         ]
         rules = alt.Chart(alt.Data(values=limits)).encode(y="value:Q")

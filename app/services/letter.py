@@ -70,6 +70,7 @@ class Letter:
     model_version: str
     reasons_heading: str
     reasons: list[str]
+    reasons_intro: str = ""
     changes: list[str] = field(default_factory=list)
     reviewed_by_advisor: bool = False
     model_changed: bool = False
@@ -145,5 +146,6 @@ def letter_for(decision: Decision, prediction: Prediction) -> Letter:
         letter.reasons_heading = "What counted in your favour"
     else:
         letter.reasons_heading = "The main reasons"
+        letter.reasons_intro = "These parts of your application weighed most against it:"
         letter.changes = what_would_change(prediction)
     return letter

@@ -150,7 +150,12 @@ def test_refusal_letter_in_plain_words(advisor, pages_app, demo_ids):
     assert response.status_code == 200
     assert '<link rel="stylesheet" href="/static/css/letter.css">' in page
     assert re.findall(r"<h1[^>]*>(.*?)</h1>", page) == ["Your loan application has been refused"]
-    reasons = re.search(r"<h2>The main reasons</h2>\s*<ul>(.*?)</ul>", page, re.S).group(1)
+    reasons = re.search(
+        r"<h2>The main reasons</h2>\s*<p>These parts of your application weighed most against "
+        r"it:</p>\s*<ul>(.*?)</ul>",
+        page,
+        re.S,
+    ).group(1)
     items = re.findall(r"<li>(.*?)</li>", reasons)
     assert 1 <= len(items) <= 3
     assert not any(re.search(r"\bage\b", item, re.I) for item in items)
