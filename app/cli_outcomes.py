@@ -1,6 +1,7 @@
 """`flask outcomes load FILE` (what happened to the loans), `flask outcomes demo` (the demo)."""
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.errors import AppError
@@ -43,6 +44,9 @@ def demo_command(data_dir, out_file, advisor, seed):
     from app.services.oversight_demo import fill_demo
     from training.dataset import DataError
 
+    if current_app.config["ENV_NAME"] == "production":
+        # It records simulated decisions on every undecided batch scoring: never on real ones.
+        raise click.ClickException("`outcomes demo` fills the demo only; refused in production.")
     try:
         report = fill_demo(data_dir, out_file, advisor=advisor, seed=seed)
     except (AppError, DataError) as error:

@@ -261,3 +261,13 @@ def test_evaluate_refuses_a_single_outcome():
     rows = _decided([("accepted", "accepted", 0.1, 0, 1), ("refused", "refused", 0.7, 0, 1)])
     with pytest.raises(ValueError, match="both outcomes"):
         evaluate(rows, threshold=0.5, with_report=False)
+
+
+def test_the_demo_command_is_refused_in_production(demo_app, trained_model, tmp_path):
+    demo_app.config["ENV_NAME"] = "production"
+    out = tmp_path / "o.csv"
+    args = ["outcomes", "demo", str(trained_model.data_dir), str(out)]
+    result = demo_app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 1
+    assert "refused in production" in result.output
+    assert not out.exists()

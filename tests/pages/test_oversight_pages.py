@@ -259,3 +259,37 @@ def test_performance_page_before_any_run(advisor):
     assert "No performance check yet" in page
     assert "flask --app app outcomes load outcomes.csv" in page
     assert '<a href="/monitoring/performance" aria-current="page">Performance</a>' in page
+
+
+def test_the_decision_form_needs_its_csrf_token_but_the_api_does_not(
+    tmp_path, pages_database, model_source, demo_ids
+):
+    import shutil
+
+    from app.auth.api_keys import create_key
+    from tests.pages.fixtures import ADVISOR, PASSWORD, make_app
+
+    shutil.copy(pages_database, tmp_path / "csrf.db")
+    app = make_app(tmp_path / "csrf.db", model_source, WTF_CSRF_ENABLED=True)
+    browser = app.test_client()
+    page = browser.get("/auth/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    signed_in = browser.post(
+        "/auth/sign-in", data={"username": ADVISOR, "password": PASSWORD, "csrf_token": token}
+    )
+    assert signed_in.status_code == 302
+    page, prediction_id = _open_client(browser, app, demo_ids["refused"])
+    token = re.search(r'name="decision-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    refused = _decide(browser, prediction_id, "refused")
+    assert refused.status_code == 400
+    assert "The form expired" in refused.get_data(as_text=True)
+    assert _decisions(app) == []
+    data = {"decision-final_decision": "refused", "decision-csrf_token": token}
+    assert browser.post(f"/predictions/{prediction_id}/decision", data=data).status_code == 302
+    assert len(_decisions(app)) == 1
+
+    with app.app_context():
+        key = create_key("csrf-tests")
+    body = {"prediction_id": prediction_id, "final_decision": "refused"}
+    api = app.test_client().post("/api/decisions", json=body, headers={"X-API-Key": key})
+    assert api.status_code == 201
