@@ -11,7 +11,7 @@ export FLASK_APP := app
 PORT ?= 5000
 FLASK := $(BIN)/flask
 
-.PHONY: run test fuzz install system-deps data model db clients demo-accounts drift lint clean
+.PHONY: run test fuzz install system-deps data model db clients demo-accounts drift outcomes lint clean
 
 # uv installs the pinned set in parallel from its cache: ~15 s instead of pip's ~2 min on a warm
 # cache. Heroku's buildpack still installs requirements.txt with pip.
@@ -59,7 +59,17 @@ instance/.drift-demo: instance/demo-api-key.txt
 	$(FLASK) drift run --last 500
 	touch $@
 
-run: instance/.drift-demo
+# Human oversight on the demo: the model's held-out clients scored, simulated advisor decisions
+# (some overridden) on every batch scoring, their outcomes (the synthetic TARGET) written and
+# loaded like a real file, then one performance run, so the performance page has real numbers.
+outcomes: instance/.outcomes-demo
+instance/.outcomes-demo: instance/.drift-demo
+	$(FLASK) outcomes demo $(DEMO_DATA) instance/data/demo-outcomes.csv
+	$(FLASK) outcomes load instance/data/demo-outcomes.csv
+	$(FLASK) performance run
+	touch $@
+
+run: instance/.outcomes-demo
 	@echo ""
 	@echo "Prêt à dépenser is serving on http://127.0.0.1:$(PORT)"
 	@echo "  advisor sign-in : advisor / $${DEMO_ADVISOR_PASSWORD:-demo-advisor}"
@@ -80,4 +90,4 @@ lint: $(VENV)/.installed
 
 clean:
 	rm -rf instance/data instance/*.db instance/mlartifacts instance/.model-trained instance/.clients-loaded \
-	  instance/demo-api-key.txt instance/.drift-demo
+	  instance/demo-api-key.txt instance/.drift-demo instance/.outcomes-demo

@@ -58,19 +58,27 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.api.oversight import bp as oversight_api_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
-    from app.monitoring.alerts import drift_alerts
+    from app.monitoring.alerts import drift_alerts, performance_alerts
+    from app.monitoring.performance_routes import bp as performance_bp
     from app.monitoring.routes import bp as monitoring_bp
     from app.pages.layout import init_layout
     from app.pages.routes import bp as pages_bp
 
-    csrf.exempt(api_bp)  # API clients authenticate with X-API-Key, not cookies
-    app.register_blueprint(api_bp)
+    for api in (api_bp, oversight_api_bp):
+        csrf.exempt(api)  # API clients authenticate with X-API-Key, not cookies
+        app.register_blueprint(api)
     app.register_blueprint(auth_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(monitoring_bp)
-    init_layout(app, nav_items=[("Monitoring", "monitoring.index")], alert_providers=[drift_alerts])
+    app.register_blueprint(performance_bp)
+    init_layout(
+        app,
+        nav_items=[("Monitoring", "monitoring.index"), ("Performance", "performance.index")],
+        alert_providers=[drift_alerts, performance_alerts],
+    )
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -84,9 +92,12 @@ def register_commands(app: Flask) -> None:
     from app.auth.commands import users_cli
     from app.cli import api_keys_cli, clients_cli
     from app.cli_model import model_cli
+    from app.cli_outcomes import outcomes_cli
     from app.monitoring.cli import drift_cli
+    from app.monitoring.performance_cli import performance_cli
 
-    for group in (clients_cli, api_keys_cli, users_cli, model_cli, drift_cli):
+    groups = (clients_cli, api_keys_cli, users_cli, model_cli, drift_cli)
+    for group in (*groups, outcomes_cli, performance_cli):
         app.cli.add_command(group)
 
 

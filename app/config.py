@@ -44,7 +44,7 @@ class Config:
     PROXY_FIX_X_FOR = 0  # proxies in front of the app that set X-Forwarded-*
     FORCE_HTTPS = False  # redirect plain HTTP to HTTPS and send HSTS
     CONTENT_SECURITY_POLICY = None  # None: app.security.CONTENT_SECURITY_POLICY
-    CSP_SANDBOXED_ENDPOINTS = ("monitoring.report",)
+    CSP_SANDBOXED_ENDPOINTS = ("monitoring.report", "performance.report")
     SESSION_IDLE_MINUTES = 30  # an advisor's session ends after this long without a request
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -58,6 +58,10 @@ class Config:
     DRIFT_MAX_ROWS = 20_000  # seeded sample cap on each side
     DRIFT_RANDOM_STATE = 42
     DRIFT_DEFAULT_WINDOW = "7d"
+
+    # Outcomes and performance monitoring (app/monitoring/performance*.py).
+    PERFORMANCE_ALERT_MARGIN = 0.05  # banner when realised AUC < the model's test AUC - this
+    PERFORMANCE_MIN_LABELLED = 100  # fewer decisions with a known outcome: no run
 
     @staticmethod
     def check(config: Mapping) -> None:
@@ -178,6 +182,8 @@ FROM_ENVIRONMENT: dict[str, tuple[str, Callable]] = {
     "DRIFT_MAX_ROWS": ("DRIFT_MAX_ROWS", _whole),
     "DRIFT_RANDOM_STATE": ("DRIFT_RANDOM_STATE", _whole),
     "DRIFT_DEFAULT_WINDOW": ("DRIFT_DEFAULT_WINDOW", _text),
+    "PERFORMANCE_ALERT_MARGIN": ("PERFORMANCE_ALERT_MARGIN", _share),
+    "PERFORMANCE_MIN_LABELLED": ("PERFORMANCE_MIN_LABELLED", _whole),
 }
 
 

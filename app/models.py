@@ -1,7 +1,8 @@
-"""SQLAlchemy tables: advisors, API keys, the client store and the prediction log."""
+"""SQLAlchemy tables: advisors, API keys, the client store, the prediction log, drift runs,
+advisors' decisions, loan outcomes and performance runs."""
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -152,4 +153,102 @@ class DriftRun(db.Model):
     duration_s: Mapped[float]
     # gzip of Evidently's self-contained HTML (~5 MB raw); in the database so it survives
     # Heroku's ephemeral disk. Deferred: lists and pages never load it.
+    report_html_gz: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+
+
+class Decision(db.Model):
+    """An advisor's final decision on one scoring (app/services/decisions.py).
+
+    Never edited: a change of mind is a new row, so the history shows who decided what, when,
+    on which scoring. The checks keep a row honest even if written outside the service.
+    """
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "final_decision IN ('accepted', 'refused')", name="ck_decisions_final_decision"
+        ),
+        sa.CheckConstraint(
+            "model_decision IN ('accepted', 'refused')", name="ck_decisions_model_decision"
+        ),
+        sa.CheckConstraint(
+            "overridden = (final_decision <> model_decision)", name="ck_decisions_overridden"
+        ),
+        sa.CheckConstraint(
+            "reason IS NOT NULL OR NOT overridden", name="ck_decisions_override_reason"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The scoring the advisor saw: its probability, threshold and model version.
+    prediction_id: Mapped[int] = mapped_column(sa.ForeignKey("predictions.id"), index=True)
+    client_id: Mapped[int | None] = mapped_column(index=True)
+    advisor: Mapped[str] = mapped_column(sa.String(80))  # user name, or the API key's name
+    model_decision: Mapped[str] = mapped_column(sa.String(16))
+    final_decision: Mapped[str] = mapped_column(sa.String(16))
+    overridden: Mapped[bool]
+    reason: Mapped[str | None] = mapped_column(sa.String(40))
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, index=True
+    )
+
+
+class OutcomeLoad(db.Model):
+    """One `flask outcomes load FILE`: what the file held and what it changed."""
+
+    __tablename__ = "outcome_loads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    file_name: Mapped[str] = mapped_column(sa.String(255))
+    rows: Mapped[int]
+    inserted: Mapped[int]
+    replaced: Mapped[int]
+    unchanged: Mapped[int]
+    kept_newer: Mapped[int]  # rows older than the outcome already stored: not loaded
+
+
+class Outcome(db.Model):
+    """What happened to a client's loan: defaulted or not, observed on a date (one per client)."""
+
+    __tablename__ = "outcomes"
+
+    client_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # SK_ID_CURR
+    defaulted: Mapped[bool]
+    observed_at: Mapped[date] = mapped_column(sa.Date)
+    load_id: Mapped[int] = mapped_column(sa.ForeignKey("outcome_loads.id"), index=True)
+    source_line: Mapped[int]  # line of the file it came from (the header is line 1)
+
+
+class PerformanceRun(db.Model):
+    """One check of the model against known outcomes (app/monitoring/performance_runs.py)."""
+
+    __tablename__ = "performance_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, index=True
+    )
+    window: Mapped[str | None] = mapped_column(sa.String(16))  # "90d"; None: every decision
+    window_start: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    window_end: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    model_name: Mapped[str] = mapped_column(sa.String(120))
+    model_version: Mapped[str] = mapped_column(sa.String(40))
+    threshold: Mapped[float]
+    test_auc: Mapped[float | None]  # the model's own AUC on its test split, for the alert
+    n_decisions: Mapped[int]  # latest decision per client in scope
+    n_labelled: Mapped[int]  # ... of which have a known outcome
+    auc: Mapped[float]
+    evidently_auc: Mapped[float | None]  # Evidently's own figure, a cross-check
+    business_cost: Mapped[float]  # the model's decisions at its threshold, per application
+    business_cost_final: Mapped[float]  # the advisors' final decisions, per application
+    default_rate_accepted: Mapped[float | None]
+    override_rate: Mapped[float]
+    overrides: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    followed: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    calibration: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
+    by_month: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
+    duration_s: Mapped[float]
+    # gzip of Evidently's classification report, deferred like the drift reports'.
     report_html_gz: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)

@@ -34,7 +34,7 @@ from training import registry
 from training.artifacts import log_evaluation
 from training.candidates import default_candidates, search
 from training.champion import assemble
-from training.dataset import DataError, load_tables
+from training.dataset import DataError, load_applications, load_tables
 from training.evaluate import classification_metrics, single_feature_auc
 from training.features import build_features, history_aggregates
 from training.model_card import render_model_card
@@ -84,6 +84,24 @@ def load_training_frame(data_dir):
     return frame, frame["TARGET"].to_numpy(dtype=int)
 
 
+def holdout_split(frame, y, test_size, random_state):
+    """The one train/test split: stratified and seeded, so the test clients can be found again.
+
+    Returns (frame_train, frame_test, y_train, y_test). It depends only on the row order, the
+    labels and the two settings (kept in the model report as `test_size` and `random_state`):
+    the demo re-derives the model's test clients from application_train.csv with it.
+    """
+    return train_test_split(frame, y, test_size=test_size, stratify=y, random_state=random_state)
+
+
+def holdout_client_ids(data_dir, test_size, random_state):
+    """SK_ID_CURR and TARGET of the clients `holdout_split` kept for the test, in file order."""
+    applications = load_applications(Path(data_dir) / "application_train.csv")
+    y = applications["TARGET"].to_numpy(dtype=int)
+    _, test, _, y_test = holdout_split(applications[["SK_ID_CURR"]], y, test_size, random_state)
+    return test["SK_ID_CURR"].to_numpy(dtype=int), y_test
+
+
 def train(data_dir, quick=False, uri=None, candidates=None, random_state=42, model_card=None):
     """Run the whole training; returns a TrainingResult. Raises LeakageError or DataError."""
     # Multi-threaded BLAS on a shared 2-core machine spins more than it computes (30x slower
@@ -110,8 +128,8 @@ def _train(data_dir, quick, uri, candidates, random_state, model_card):
     settings = QUICK if quick else FULL
     started = time.perf_counter()
     frame, y = load_training_frame(data_dir)
-    frame_train, frame_test, y_train, y_test = train_test_split(
-        frame, y, test_size=settings.test_size, stratify=y, random_state=random_state
+    frame_train, frame_test, y_train, y_test = holdout_split(
+        frame, y, settings.test_size, random_state
     )
     X_train = build_features(frame_train)
     logger.info(
@@ -134,6 +152,8 @@ def _train(data_dir, quick, uri, candidates, random_state, model_card):
             "data_dir": str(data_dir),
             "trained_at": datetime.now(UTC).isoformat(),
             "n_train": len(y_train),
+            "test_size": settings.test_size,
+            "random_state": random_state,
             "default_rate_train": float(y_train.mean()),
             "candidates": [_summary(r) for r in results],
             **facts,

@@ -8,26 +8,13 @@ every status it can answer.
 
 import functools
 
+from app.api.openapi_oversight import oversight_paths, oversight_schemas
 from app.api.response_schemas import COMPONENTS
+from app.api.statuses import HEADERS, STATUS_MEANINGS
 from app.services.validation import RULES, application_schema, client_id_schema
 
 MAX_BATCH = 1000  # Config.MAX_BATCH_SIZE; app/api/routes.py refuses more with a 413
 
-STATUS_MEANINGS = {
-    "400": "Malformed JSON: a syntax or encoding error, a duplicate key, absurd nesting.",
-    "401": "Missing or invalid X-API-Key.",
-    "404": "Unknown client (or, for /api/drift, no drift run yet), or no such path.",
-    "405": "Method not allowed on this path; the Allow header lists the allowed ones.",
-    "413": "Body over the size limit (8 MB) or batch over 1,000 applications.",
-    "415": "Body is not application/json.",
-    "422": "Invalid input: unknown field, wrong type or impossible value (named in details).",
-    "429": "Rate limit reached (per API key, or per address without one); see Retry-After.",
-    "503": "No model loaded or database unavailable; nothing was recorded.",
-}
-HEADERS = {
-    "405": {"Allow": {"required": True, "schema": {"type": "string"}}},
-    "429": {"Retry-After": {"required": True, "schema": {"type": "string"}}},
-}
 ALWAYS = ("405", "429")  # every path answers other methods and every call is rate limited
 
 
@@ -192,9 +179,9 @@ def openapi_document() -> dict:
             "description": "Probability of default, decision, threshold and reasons for "
             "loan applications. Every prediction is logged before it is answered.",
         },
-        "paths": _health_paths(_paths()),
+        "paths": {**_health_paths(_paths()), **oversight_paths()},
         "components": {
             "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}},
-            "schemas": {"Application": application_schema(), **COMPONENTS},
+            "schemas": {"Application": application_schema(), **COMPONENTS, **oversight_schemas()},
         },
     }

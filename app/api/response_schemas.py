@@ -9,11 +9,25 @@ from app.services.validation import MAX_CLIENT_ID
 ERROR_CODES = {
     "400": ["bad_request", "malformed_json", "duplicate_key", "too_deeply_nested"],
     "401": ["unauthorized"],
-    "404": ["not_found", "client_not_found", "no_drift_run"],
+    "404": [
+        "not_found",
+        "client_not_found",
+        "no_drift_run",
+        "prediction_not_found",
+        "no_performance_run",
+    ],
     "405": ["method_not_allowed"],
     "413": ["payload_too_large", "batch_too_large"],
     "415": ["unsupported_media_type"],
-    "422": ["invalid_value", "invalid_type", "unknown_field", "invalid_body"],
+    "422": [
+        "invalid_value",
+        "invalid_type",
+        "unknown_field",
+        "invalid_body",
+        "missing_field",
+        "missing_reason",
+        "missing_comment",
+    ],
     "429": ["too_many_requests"],
     "503": ["service_unavailable", "model_unavailable", "database_unavailable"],
 }

@@ -1,12 +1,13 @@
 """Monitoring pages for signed-in advisors and GET /api/drift for systems; thin views."""
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import login_required
 
 from app.auth import require_api_key
 from app.errors import AppError
 from app.models import as_utc
 from app.monitoring import charts, runs, wording
+from app.monitoring.reports import report_response
 
 bp = Blueprint("monitoring", __name__)
 
@@ -36,16 +37,7 @@ def report(run_id: int):
     compressed = runs.report_html(run_id)
     if compressed is None:
         abort(404, description=f"No drift run {run_id}.")
-    response = Response(compressed, mimetype="text/html")
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response.headers["Content-Encoding"] = "gzip"
-    else:
-        import gzip
-
-        response.set_data(gzip.decompress(compressed))
-    response.headers["Vary"] = "Accept-Encoding"
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return report_response(compressed)
 
 
 @bp.get("/api/drift")

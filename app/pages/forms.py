@@ -2,16 +2,19 @@
 validation service's (app/services/validation.py), so a page and the API accept the same inputs."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, IntegerField, SelectField
+from wtforms import BooleanField, FloatField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import TextInput
 
 from app.errors import InvalidInputError
 from app.services.comparison import INCOME_BANDS, VARIABLES
+from app.services.decisions import MAX_COMMENT, REASONS, decision_errors
 from app.services.validation import check_field
 from training.domain import (
+    ACCEPTED,
     AGE_BANDS,
     NOT_EMPLOYED_DAYS,
+    REFUSED,
     days_from_years,
     employment_years,
     years_from_days,
@@ -167,3 +170,51 @@ class NewApplicationForm(ApplicationForm):
 APPLICATION_FIELDS = [n for n in ApplicationForm.__dict__ if n.isupper() and n != "COLUMN_OF"]
 # Every application column the form sets (a blank field means "missing", not "unchanged").
 ApplicationForm.COLUMNS = frozenset([*APPLICATION_FIELDS, *ApplicationForm.COLUMN_OF.values()])
+
+
+class DecisionForm(FlaskForm):
+    """The advisor's final decision on one scoring; the rules are the decisions service's."""
+
+    final_decision = RadioField(
+        "Final decision",
+        choices=[(ACCEPTED, "Accept"), (REFUSED, "Refuse")],
+        validators=[InputRequired("Choose the final decision.")],
+    )
+    reason = SelectField(
+        "Reason for overriding the model",
+        choices=[("", "No reason: I follow the model")]
+        + [(key, reason.label) for key, reason in REASONS.items()],
+        default="",
+    )
+    comment = TextAreaField(
+        "Comment",
+        validators=[Optional()],
+        render_kw={"rows": 3, "maxlength": MAX_COMMENT},
+    )
+
+    def __init__(self, prediction, *args, **kwargs):
+        # Nothing is preselected, so following the model is a choice too (automation bias).
+        # Prefixed ids: the form shares its page with other forms (new application, comparison).
+        super().__init__(*args, prefix="decision", **kwargs)
+        self.prediction = prediction
+        model_says = prediction.decision
+        self.final_decision.choices = [
+            (value, f"{label} ({'follow' if value == model_says else 'override'} the model)")
+            for value, label in ((REFUSED, "Refuse"), (ACCEPTED, "Accept"))
+        ]
+        self.other_errors: list[str] = []
+
+    def validate_decision(self) -> bool:
+        """Type checks, then the decision rules, each error beside its field."""
+        if not self.validate():
+            return False
+        errors = decision_errors(
+            self.prediction, self.final_decision.data, self.reason.data, self.comment.data
+        )
+        for error in errors:
+            field = getattr(self, error.field, None)
+            if field is None:
+                self.other_errors.append(error.message)
+            else:
+                field.errors.append(error.form_text)
+        return not errors

@@ -4,10 +4,16 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from app.pages import presenters
-from app.pages.forms import ApplicationForm, ComparisonForm, FindClientForm, NewApplicationForm
-from app.services import charts, counterfactual, dashboard, model_store, scoring
-from app.services.clients import application_fields, require_client
+from app.pages import oversight, presenters
+from app.pages.forms import (
+    ApplicationForm,
+    ComparisonForm,
+    DecisionForm,
+    FindClientForm,
+    NewApplicationForm,
+)
+from app.services import charts, counterfactual, dashboard, decisions, letter, model_store, scoring
+from app.services.clients import application_fields, get_client, require_client
 from app.services.scoring import Application
 from training.domain import REFUSED
 
@@ -61,8 +67,15 @@ def client_page(client_id: int):
         gauge=charts.gauge_chart(score.probability_of_default, score.threshold),
         facts=presenters.facts(client.application),
         form=form,
+        decision_form=DecisionForm(_scored(score), formdata=None),
+        history=oversight.history_rows(decisions.decision_history(client_id)),
         **presenters.comparison_view(client.application, form),
     )
+
+
+def _scored(score):
+    """The logged scoring behind a Score (what a decision form decides on)."""
+    return decisions.require_prediction(score.prediction_id)
 
 
 @bp.route("/clients/<int:client_id>/what-if", methods=["GET", "POST"])
@@ -123,6 +136,44 @@ def new_application():
         form=form,
         score=score,
         summary=presenters.decision_summary(score),
+        decision_form=DecisionForm(_scored(score), formdata=None),
+    )
+
+
+@bp.route("/predictions/<int:prediction_id>/decision", methods=["GET", "POST"])
+def decide(prediction_id: int):
+    """Record the final decision on one scoring; errors shown beside the fields (400)."""
+    prediction = decisions.require_prediction(prediction_id)
+    form = DecisionForm(prediction)
+    if request.method == "POST" and form.validate_decision():
+        decision = decisions.record_decision(
+            prediction_id, form.final_decision.data, form.reason.data, form.comment.data,
+            advisor=_actor(),
+        )  # fmt: skip
+        flash(oversight.recorded_message(decision), "success")
+        if prediction.client_id is not None and get_client(prediction.client_id) is not None:
+            target = url_for("pages.client_page", client_id=prediction.client_id)
+            return redirect(target + "#decisions")
+        return redirect(url_for("pages.decide", prediction_id=prediction_id))
+    return render_template(
+        "pages/decide.html",
+        prediction=prediction,
+        summary=oversight.prediction_summary(prediction),
+        decision_form=form,
+        history=oversight.history_rows(decisions.decisions_on(prediction_id)),
+    ), 400 if request.method == "POST" else 200
+
+
+@bp.get("/clients/<int:client_id>/letter")
+def decision_letter(client_id: int):
+    """The printable letter for the applicant about the decision in force."""
+    client = require_client(client_id)
+    try:
+        decision, prediction = decisions.latest_decision(client_id)
+    except decisions.NoDecisionError:
+        return render_template("pages/letter.html", client=client, letter=None), 404
+    return render_template(
+        "pages/letter.html", client=client, letter=letter.letter_for(decision, prediction)
     )
 
 

@@ -1,0 +1,59 @@
+"""Human oversight over the API: POST /api/decisions, GET /api/performance (thin JSON views).
+
+Its own blueprint under /api (CSRF-exempt like the scoring API: callers send X-API-Key), so the
+scoring endpoints in routes.py and these evolve apart. Documented by openapi_oversight.py.
+"""
+
+from flask import Blueprint, current_app, g
+
+from app.api.bodies import json_body
+from app.auth import require_api_key
+from app.errors import AppError, InvalidInputError
+from app.monitoring import performance_runs
+from app.services import decisions
+from app.services.validation import is_client_id
+
+bp = Blueprint("oversight_api", __name__, url_prefix="/api")
+
+DECISION_FIELDS = ("prediction_id", "final_decision", "reason", "comment")
+
+
+def _decision_body(body: dict) -> dict:
+    """The four fields, with an unknown or missing one named (422)."""
+    unknown = sorted(set(body) - set(DECISION_FIELDS))
+    if unknown:
+        message = f"Unknown field {unknown[0]!r}; a decision has {list(DECISION_FIELDS)}."
+        raise AppError(message, {"field": unknown[0]}, status=422, code="unknown_field")
+    for name in ("prediction_id", "final_decision"):
+        if name not in body:
+            raise InvalidInputError(name, "is required", None, code="missing_field")
+    if not is_client_id(body["prediction_id"]):  # the same positive 32-bit integer as an id
+        raise InvalidInputError(
+            "prediction_id",
+            "must be a positive integer",
+            body["prediction_id"],
+            code="invalid_type",
+        )
+    return {name: body.get(name) for name in DECISION_FIELDS}
+
+
+@bp.post("/decisions")
+@require_api_key
+def record_decision():
+    """Record the final decision on a logged scoring; the API key's name is the actor."""
+    fields = _decision_body(json_body())
+    decision = decisions.record_decision(**fields, advisor=g.api_client)
+    prediction = decisions.require_prediction(decision.prediction_id)
+    return decisions.decision_summary(decision, prediction), 201
+
+
+@bp.get("/performance")
+@require_api_key
+def performance():
+    """The latest performance run, or a 404 error when none was made yet."""
+    latest = performance_runs.latest_run()
+    if latest is None:
+        message = "No performance run yet; make one with `flask performance run`."
+        raise AppError(message, status=404, code="no_performance_run")
+    margin = float(current_app.config["PERFORMANCE_ALERT_MARGIN"])
+    return performance_runs.run_summary(latest, margin), 200

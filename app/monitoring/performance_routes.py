@@ -1,0 +1,42 @@
+"""The performance page for signed-in advisors, and the Evidently report of each run."""
+
+from flask import Blueprint, abort, current_app, render_template
+from flask_login import login_required
+
+from app.models import as_utc
+from app.monitoring import performance_runs, performance_wording
+from app.monitoring.performance_charts import performance_charts
+from app.monitoring.reports import report_response
+from app.services import outcomes
+
+bp = Blueprint("performance", __name__)
+
+
+@bp.get("/monitoring/performance")
+@login_required
+def index():
+    history = performance_runs.recent_runs()
+    latest = history[0] if history else None
+    margin = float(current_app.config["PERFORMANCE_ALERT_MARGIN"])
+    return render_template(
+        "monitoring/performance.html",
+        run=latest,
+        history=history,
+        margin=margin,
+        alert=performance_runs.below_test_auc(latest, margin),
+        headline=performance_wording.headline(latest, margin) if latest else None,
+        overrides_sentence=performance_wording.overrides_sentence(latest) if latest else None,
+        last_load=outcomes.latest_load(),
+        as_utc=as_utc,
+        **performance_charts(latest, margin),
+    )
+
+
+@bp.get("/monitoring/performance/runs/<int:run_id>/report")
+@login_required
+def report(run_id: int):
+    """Evidently's classification report: self-contained HTML, served under a sandboxed CSP."""
+    compressed = performance_runs.report_html(run_id)
+    if compressed is None:
+        abort(404, description=f"No performance run {run_id}.")
+    return report_response(compressed)
