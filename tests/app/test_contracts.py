@@ -172,7 +172,10 @@ def test_every_operation_documents_every_status_it_can_answer():
         ("/api/model", "get"): {"200", "405", "429", "503"},
         ("/api/drift", "get"): {"200", "401", "404", "405", "429", "503"},
         ("/api/health", "get"): {"200", "405", "429", "503"},
+        ("/api/decisions", "post"): {"201", "400", "401", "404", "405", "413", "415", "422"},
+        ("/api/performance", "get"): {"200", "401", "404", "405", "429", "503"},
     }
+    expected[("/api/decisions", "post")] |= {"429", "503"}
     expected[("/api/predict", "post")] |= {"429", "503"}
     documented = {
         (path, method): set(op["responses"])

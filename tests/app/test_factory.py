@@ -10,8 +10,11 @@ NO_MODEL = {"MODEL_URI": "/nonexistent/model"}
 
 
 def test_every_part_is_registered_by_name(app):
-    assert set(app.blueprints) == {"api", "auth", "pages", "monitoring"}
-    assert {"clients", "api-keys", "users", "model", "drift", "db"} <= set(app.cli.commands)
+    assert set(app.blueprints) == {
+        "api", "oversight_api", "auth", "pages", "monitoring", "performance",
+    }  # fmt: skip
+    commands = {"clients", "api-keys", "users", "model", "drift", "outcomes", "performance", "db"}
+    assert commands <= set(app.cli.commands)
 
 
 def test_create_app_loads_no_model(tmp_path, app_model_settings):
