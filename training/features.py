@@ -75,6 +75,9 @@ NUMERIC_FEATURES = [*MODEL_NUMERIC_COLUMNS, *ENGINEERED_COLUMNS, *HISTORY_COLUMN
 FEATURE_NAMES = [*NUMERIC_FEATURES, *CATEGORY_COLUMNS]
 CATEGORY_POSITIONS = list(range(len(NUMERIC_FEATURES), len(FEATURE_NAMES)))
 FEATURE_GROUPS = {feature: group_for_column(feature) for feature in FEATURE_NAMES}
+# The raw application columns as they come (the plain baseline's design): numbers, then codes.
+RAW_COLUMNS = [*NUMERIC_COLUMNS, *CATEGORY_COLUMNS]
+RAW_CATEGORY_POSITIONS = list(range(len(NUMERIC_COLUMNS), len(RAW_COLUMNS)))
 _INPUT_NUMERIC = [*NUMERIC_COLUMNS, *HISTORY_COLUMNS]
 _POSITION = {column: i for i, column in enumerate(_INPUT_NUMERIC)}
 _MODEL_RAW = np.array([_POSITION[c] for c in MODEL_NUMERIC_COLUMNS], dtype=int)
@@ -137,6 +140,12 @@ def feature_matrix(frame) -> np.ndarray:
         [numbers[:, _MODEL_RAW], engineered, numbers[:, _HISTORY], codes], axis=1
     )
     return block.astype(np.float32)
+
+
+def raw_matrix(frame: pd.DataFrame) -> np.ndarray:
+    """The raw application columns (`RAW_COLUMNS`) as float32, categories as level codes."""
+    numbers = _numeric_matrix(frame)[:, _APPLICATION_NUMERIC]
+    return np.concatenate([numbers, _frame_codes(frame)], axis=1).astype(np.float32)
 
 
 def _length(frame) -> int:
