@@ -153,7 +153,8 @@ def _length(frame) -> int:
 
 
 def _record_numbers(records: list) -> np.ndarray:
-    rows = [[record.get(column) for column in _INPUT_NUMERIC] for record in records]
+    nan = float("nan")
+    rows = [[record.get(column, nan) for column in _INPUT_NUMERIC] for record in records]
     try:
         return np.array(rows, dtype="float64").reshape(len(records), len(_INPUT_NUMERIC))
     except (TypeError, ValueError):  # text in a numeric field: the slow path names it
