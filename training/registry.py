@@ -21,7 +21,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 MODEL_NAME = "credit-default-risk"
 CHAMPION_ALIAS = "champion"
 EXPERIMENT_NAME = "credit-default-risk"
-PACKAGES = ["mlflow", "scikit-learn", "lightgbm", "shap", "pandas", "numpy", "scipy"]
+PACKAGES = ["mlflow", "scikit-learn", "lightgbm", "pandas", "numpy", "scipy"]
 
 
 def tracking_uri(uri=None):
@@ -76,10 +76,17 @@ def log_and_register(model, input_example):
         code_paths=[str(Path(__file__).resolve().parent)],
         signature=signature,
         input_example=input_example,
-        pip_requirements=[f"{package}=={version(package)}" for package in PACKAGES],
+        pip_requirements=[f"{package}=={version(package)}" for package in _packages(model)],
         registered_model_name=MODEL_NAME,
     )
     return str(info.registered_model_version)
+
+
+def _packages(model):
+    """What serving the model needs: shap only for a tree ensemble other than LightGBM."""
+    if model.explanation_method == "shap_tree_explainer":
+        return [*PACKAGES, "shap"]
+    return PACKAGES
 
 
 def current_champion():

@@ -1,4 +1,4 @@
-"""The fast scoring path: merged fold boosters, closed-form calibrator, Optuna search of LightGBM."""
+"""The fast scoring path: merged fold boosters, closed-form calibrator, Optuna search."""
 
 import pickle
 

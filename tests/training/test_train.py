@@ -75,6 +75,29 @@ def test_explanations_add_up_to_the_raw_score(trained_model, raw_applications):
     )
 
 
+def test_champion_scores_and_explains_records_in_one_pass(trained_model, raw_applications):
+    model = trained_model.model
+    assert model.model_name == "lightgbm_regularised"
+    assert model.explanation_method == "lightgbm_pred_contrib"  # the merged fold booster
+    records = [
+        {k: v for k, v in row.items() if pd.notna(v)} for row in raw_applications.to_dict("records")
+    ]
+    grouped, base, raw, probability = model.score(records)
+    assert grouped.shape == (len(records), len(GROUP_LABELS))
+    np.testing.assert_allclose(probability, model.predict_proba(raw_applications), atol=1e-9)
+    np.testing.assert_allclose(raw, model.raw_score(raw_applications), atol=1e-6)
+    np.testing.assert_allclose(grouped.sum(axis=1) + base, raw, atol=1e-9)
+
+
+def test_registry_holds_no_identifier_or_protected_column(trained_model, tmp_path):
+    from mlflow.models import Model
+
+    path = mlflow.artifacts.download_artifacts(trained_model.model_uri, dst_path=str(tmp_path))
+    example = Model.load(path).load_input_example(path)
+    assert len(example) == 2 and "AMT_CREDIT" in example.columns
+    assert not {"SK_ID_CURR", "TARGET", *PROTECTED_COLUMNS} & set(example.columns)
+
+
 def test_model_carries_threshold_report_and_drift_reference(trained_model):
     model = trained_model.model
     assert 0.0 < model.threshold < 1.0
