@@ -36,8 +36,15 @@ BIN = Path(sys.executable).parent
 CHAMPION = "models:/credit-default-risk@champion"
 API_ROWS = "SELECT count(*) FROM predictions WHERE source = 'api'"
 CLIENT_IDS = 'SELECT "SK_ID_CURR" FROM clients LIMIT 500'
+# what the plain model's skops file holds besides scikit-learn (MLflow asks to name them)
+PLAIN_MODEL_TYPES = [
+    "builtins.object",
+    "collections.OrderedDict",
+    "lightgbm.basic.Booster",
+    "lightgbm.sklearn.LGBMClassifier",
+]
 
-from tests.app.concurrency_tools import hammer, start_server  # noqa: E402
+from tests.app.concurrency_tools import hammer  # noqa: E402
 from tests.app.helpers import free_port  # noqa: E402
 
 
@@ -89,7 +96,7 @@ def save_plain_lightgbm(data_dir: str, folder: Path) -> Path:
     import pandas as pd
     from lightgbm import LGBMClassifier
     from mlflow.models import infer_signature
-    from sklearn.compose import ColumnTransformer, make_column_selector
+    from sklearn.compose import ColumnTransformer
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OrdinalEncoder
 
@@ -104,7 +111,7 @@ def save_plain_lightgbm(data_dir: str, folder: Path) -> Path:
     preprocess = ColumnTransformer(
         [
             ("text", encoder, text),
-            ("numbers", "passthrough", make_column_selector(dtype_exclude=object)),
+            ("numbers", "passthrough", [c for c in X if c not in text]),
         ]
     )
     classifier = LGBMClassifier(
@@ -113,7 +120,13 @@ def save_plain_lightgbm(data_dir: str, folder: Path) -> Path:
     model = Pipeline([("preprocess", preprocess), ("classifier", classifier)]).fit(X, y)
     path = folder / "plain-lightgbm"
     signature = infer_signature(X.head(50), model.predict_proba(X.head(50))[:, 1])
-    mlflow.sklearn.save_model(model, path, signature=signature, pyfunc_predict_fn="predict_proba")
+    mlflow.sklearn.save_model(
+        model,
+        path,
+        signature=signature,
+        pyfunc_predict_fn="predict_proba",
+        skops_trusted_types=PLAIN_MODEL_TYPES,
+    )
     return path
 
 
@@ -135,6 +148,31 @@ def sequential(session, url: str, bodies: list[dict], n: int, warm_up: int = 0) 
     return timings
 
 
+def wait_until_up(process, url: str, what: str, seconds: float = 180):
+    """Poll ``url`` until it answers 200; the process's death or the deadline is an error."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}")
+        try:
+            if requests.get(url, timeout=10).status_code == 200:
+                return
+        except requests.RequestException:  # not listening yet, or busy loading the model
+            time.sleep(0.5)
+    process.terminate()
+    raise RuntimeError(f"{what} did not answer {url} in {seconds:.0f} s")
+
+
+def start_gunicorn(database: Path, env: dict, port: int):
+    """gunicorn "app:create_app()" with the repo's gunicorn.conf.py, 2 workers, rate limit off."""
+    env = dict(env, DATABASE_URL=f"sqlite:///{database}", RATELIMIT_ENABLED="0")
+    env.setdefault("SECRET_KEY", "bench-api")
+    command = [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "app:create_app()"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    wait_until_up(process, f"http://127.0.0.1:{port}/api/health", "gunicorn")
+    return process
+
+
 def start_mlflow_serve(model_uri: str, env: dict):
     port = free_port()
     command = [
@@ -154,17 +192,8 @@ def start_mlflow_serve(model_uri: str, env: dict):
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"mlflow models serve {model_uri} exited with {process.returncode}")
-        try:
-            if requests.get(f"{url}/ping", timeout=2).status_code == 200:
-                return process, f"{url}/invocations"
-        except requests.ConnectionError:
-            time.sleep(0.5)
-    process.terminate()
-    raise RuntimeError(f"mlflow models serve {model_uri} did not answer /ping in 180 s")
+    wait_until_up(process, f"{url}/ping", f"mlflow models serve {model_uri}")
+    return process, f"{url}/invocations"
 
 
 def interleaved(targets: dict, n: int, rounds: int) -> dict[str, list[float]]:
@@ -198,13 +227,9 @@ def main(argv=None):
     key = prepare(args.data, env)
     applications = full_applications(args.data)
     plain = save_plain_lightgbm(args.data, work)
-    model_settings = {
-        "MODEL_URI": args.model_uri,
-        "MLFLOW_TRACKING_URI": os.environ.get("MLFLOW_TRACKING_URI"),
-    }
     processes = []
     try:
-        processes.append(start_server(database, model_settings, (port := free_port()), workers=2))
+        processes.append(start_gunicorn(database, env, (port := free_port())))
         plain_process, plain_url = start_mlflow_serve(plain, env)
         champion_process, champion_url = start_mlflow_serve(args.model_uri, env)
         processes += [plain_process, champion_process]
