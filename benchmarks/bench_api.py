@@ -168,7 +168,8 @@ def start_gunicorn(database: Path, env: dict, port: int):
     env = dict(env, DATABASE_URL=f"sqlite:///{database}", RATELIMIT_ENABLED="0")
     env.setdefault("SECRET_KEY", "bench-api")
     command = [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "app:create_app()"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # no access log lines
+    process = subprocess.Popen(command, cwd=ROOT, env=env, **quiet)
     wait_until_up(process, f"http://127.0.0.1:{port}/api/health", "gunicorn")
     return process
 
