@@ -2,6 +2,7 @@
 
 import logging
 import os
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlparse
@@ -44,8 +45,9 @@ def setup(uri=None):
         folder = Path(uri.removeprefix("sqlite:///")).resolve().parent
         folder.mkdir(parents=True, exist_ok=True)
         artifact_location = (folder / "mlartifacts").as_uri()
-    mlflow.set_tracking_uri(uri)
-    mlflow.set_registry_uri(uri)
+    with _environment_kept("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI"):
+        mlflow.set_tracking_uri(uri)
+        mlflow.set_registry_uri(uri)
     experiment = mlflow.get_experiment_by_name(EXPERIMENT_NAME)
     if experiment is None:
         experiment_id = mlflow.create_experiment(
@@ -55,6 +57,22 @@ def setup(uri=None):
         experiment_id = experiment.experiment_id
     mlflow.set_experiment(experiment_id=experiment_id)
     return experiment_id
+
+
+@contextmanager
+def _environment_kept(*names):
+    """MLflow also writes the URIs it is given into os.environ (for its subprocesses): keep the
+    environment as it was, so that a training run inside a process (tests, benchmarks) does not
+    point every later app or subprocess of that process at its store."""
+    before = {name: os.environ.get(name) for name in names}
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def input_schema(columns):

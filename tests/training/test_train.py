@@ -275,3 +275,19 @@ def test_among_real_row_models_the_best_auc_wins():
     a = _result("logreg_class_weight", [0.70, 0.72])
     b = _result("lightgbm_regularised", [0.75, 0.76])
     assert choose_winner([a, b]).candidate.name == "lightgbm_regularised"
+
+
+def test_setup_points_mlflow_at_the_store_without_leaking_it_into_the_environment(
+    tmp_path, monkeypatch, keep_tracking_uri
+):
+    import os
+
+    from training import registry
+
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    registry.setup(uri)
+    assert mlflow.get_tracking_uri() == uri and mlflow.get_registry_uri() == uri
+    # a later app or subprocess of this process must not inherit the training store
+    assert "MLFLOW_TRACKING_URI" not in os.environ and "MLFLOW_REGISTRY_URI" not in os.environ
