@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 import mlflow
+import numpy as np
 
 from training import plots
 from training.features import GROUP_LABELS
@@ -20,10 +21,8 @@ def log_evaluation(model, frame_test, y_test, probability, metrics, context):
     """Explain the test split, build the report, fill the model's metrics and report, and log
     the plots, the report and the model card. ``probability``: the model's on ``frame_test``."""
     sample = frame_test.head(SHAP_ROWS)
-    X_sample = model.features(sample)
-    values, _, Z = model.explainer.feature_contributions(X_sample)
-    group_values = values @ model.explainer.membership_
-    importance = global_importance(group_values, GROUP_LABELS)
+    values, _ = model.feature_contributions(sample)
+    importance = global_importance(values @ model.membership, GROUP_LABELS)
     model.metrics = metrics
     model.report = build_report(
         frame_test,
@@ -35,7 +34,7 @@ def log_evaluation(model, frame_test, y_test, probability, metrics, context):
             **context,
             "model_name": model.model_name,
             "n_test": len(y_test),
-            "explanation_method": model.explainer.method_,
+            "explanation_method": model.explanation_method,
             "metrics": metrics,
         },
     )
@@ -49,7 +48,12 @@ def log_evaluation(model, frame_test, y_test, probability, metrics, context):
             ),
             plots.plot_calibration(model.report, folder / "calibration.png"),
             plots.plot_group_importance(model.report, folder / "importance_by_group.png"),
-            plots.plot_shap_summary(values, Z, _column_names(model), folder / "shap_summary.png"),
+            plots.plot_shap_summary(
+                values,
+                _shown_values(model, sample),
+                model.scorer.sources,
+                folder / "shap_summary.png",
+            ),
         ]
         for path in paths:
             mlflow.log_artifact(str(path), artifact_path="plots")
@@ -59,10 +63,10 @@ def log_evaluation(model, frame_test, y_test, probability, metrics, context):
     mlflow.log_dict(model.report, "report.json")
 
 
-def _column_names(model):
-    """Readable names of the transformed columns (one-hot levels keep their feature name)."""
-    preprocess = model.pipeline[:-1][-1]
-    try:
-        return list(preprocess.get_feature_names_out())
-    except (AttributeError, ValueError):
-        return list(model.explainer.sources_)
+def _shown_values(model, sample):
+    """The value behind each contribution column (the colour of the summary plot's dots)."""
+    prepared = model.scorer.prepare(sample)
+    pipeline = getattr(model.scorer, "pipeline", None)
+    if pipeline is None:
+        return np.asarray(prepared, dtype=float)
+    return np.asarray(pipeline[:-1].transform(prepared), dtype=float)

@@ -8,10 +8,12 @@ as a mean per application so that figures from data sets of different sizes comp
 import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (
     balanced_accuracy_score,
     brier_score_loss,
     confusion_matrix,
+    log_loss,
     roc_auc_score,
     roc_curve,
 )
@@ -108,6 +110,25 @@ def calibration_bins(y_true, probability, n_bins=10):
                 }
             )
     return bins
+
+
+def calibration_metrics(y_true, probability, n_bins=10):
+    """How honest the probabilities are: expected calibration error (quantile bins, weighted by
+    their size), log-loss, and the calibration slope and intercept (logistic regression of the
+    outcome on the predicted log-odds: 1 and 0 when calibrated; a slope below 1 means
+    over-confident scores)."""
+    y_true = np.asarray(y_true).astype(int)
+    probability = np.clip(np.asarray(probability, dtype=float), 1e-6, 1 - 1e-6)
+    bins = calibration_bins(y_true, probability, n_bins)
+    ece = sum(b["count"] * abs(b["mean_predicted"] - b["observed_rate"]) for b in bins)
+    logit = np.log(probability / (1 - probability)).reshape(-1, 1)
+    refit = LogisticRegression(C=1e6, max_iter=1000).fit(logit, y_true)
+    return {
+        "ece": float(ece / y_true.size),
+        "log_loss": float(log_loss(y_true, probability, labels=[0, 1])),
+        "calibration_slope": float(refit.coef_[0, 0]),
+        "calibration_intercept": float(refit.intercept_[0]),
+    }
 
 
 def roc_points(y_true, probability, max_points=101):

@@ -32,7 +32,9 @@ def classifier_raw_score(classifier, Z):
 
 
 def source_features(preprocess):
-    """Name of the input feature behind each column the fitted ColumnTransformer outputs."""
+    """Name of the input feature behind each column the fitted preprocessing step outputs."""
+    if not hasattr(preprocess, "transformers_"):  # one output column per input (e.g. WoE)
+        return np.asarray(preprocess.get_feature_names_out(), dtype=object)
     sources = []
     for name, transformer, columns in preprocess.transformers_:
         if name == "remainder" and transformer == "drop":
@@ -121,3 +123,37 @@ class ContributionExplainer(BaseEstimator):
         """
         values, base, Z = self.feature_contributions(X)
         return values @ self.membership_, base, classifier_raw_score(self.classifier_, Z)
+
+
+class PipelineScorer:
+    """A fitted scikit-learn ``preprocess -> classifier`` pipeline and its explainer, behind the
+    scorer interface of ``training.model.CreditRiskModel`` (the LightGBM champion has the fast
+    ``training.booster.BoosterScorer`` instead).
+
+    Its input is ``build_features``' DataFrame: the pipeline's encoders read pandas categories.
+    """
+
+    def __init__(self, pipeline, explainer, feature_names):
+        self.pipeline = pipeline
+        self.explainer = explainer
+        self.feature_names = list(feature_names)
+        self.sources = list(explainer.sources_)
+
+    @property
+    def method(self):
+        return self.explainer.method_
+
+    def prepare(self, rows):
+        """The pipeline's input for raw rows (DataFrame or list of dicts)."""
+        from training.features import build_features
+
+        return build_features(rows).reindex(columns=self.feature_names)
+
+    def raw_score(self, X):
+        """Log-odds of default from the pipeline's classifier."""
+        return raw_score(self.pipeline, X)
+
+    def contributions(self, X):
+        """``(contributions per transformed column, base value)``."""
+        values, base, _ = self.explainer.feature_contributions(X)
+        return values, base

@@ -1,8 +1,10 @@
 """The one feature function for training and serving, and the business groups of its columns.
 
 `build_features(frame)` turns raw application columns (plus, optionally, the history columns of
-`history_aggregates`) into the model matrix X. It is a pure function with no fitted state, and it
-is cheap for a single row: all column lists and category levels are computed once at import.
+`history_aggregates`) into the model matrix X. It is a pure function with no fitted state.
+`feature_matrix(frame)` is the same matrix as plain float32 numbers (categories as their fixed
+level codes, missing as NaN): what the fast scoring path feeds the booster without pandas.
+The engineered columns are defined in `training.engineered`.
 """
 
 from collections.abc import Mapping
@@ -10,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from training.domain import NOT_EMPLOYED_DAYS
+from training.engineered import ENGINEERED, ENGINEERED_COLUMNS, ENGINEERING_INPUTS
 from training.feature_groups import (
     GROUP_LABELS,
     NEVER_A_REFUSAL_REASON,
@@ -31,6 +33,7 @@ __all__ = [
     "PROTECTED_COLUMNS",
     "PROTECTED_GROUPS",
     "build_features",
+    "feature_matrix",
     "feature_names",
     "group_of",
     "history_aggregates",
@@ -52,51 +55,35 @@ CATEGORY_LEVELS = {
     for column in CATEGORY_COLUMNS
 }
 _LEVEL_CODES = {
-    column: {level: code for code, level in enumerate(levels)}
+    column: {level: float(code) for code, level in enumerate(levels)}
     for column, levels in CATEGORY_LEVELS.items()
 }
 _CATEGORY_DTYPES = {
     column: pd.CategoricalDtype(levels) for column, levels in CATEGORY_LEVELS.items()
 }
-DOCUMENT_FLAGS = [c for c in NUMERIC_COLUMNS if c.startswith("FLAG_DOCUMENT_")]
-EXT_SOURCES = ["EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3"]
-
-ENGINEERED_COLUMNS = [
-    "DAYS_EMPLOYED_ANOMALY",
-    "CREDIT_INCOME_RATIO",
-    "ANNUITY_INCOME_RATIO",
-    "ANNUITY_CREDIT_RATIO",
-    "CREDIT_TERM",
-    "GOODS_CREDIT_RATIO",
-    "CREDIT_GOODS_DIFFERENCE",
-    "EMPLOYED_AGE_RATIO",
-    "INCOME_PER_FAMILY_MEMBER",
-    "CHILDREN_FAMILY_RATIO",
-    "DOCUMENT_COUNT",
-    "EXT_SOURCES_MEAN",
-    "EXT_SOURCES_MIN",
-    "EXT_SOURCES_MAX",
-    "EXT_SOURCES_STD",
-    "EXT_SOURCES_COUNT",
-    "BUREAU_ACTIVE_DEBT_INCOME_RATIO",
+# The building statistics come three times (average, mode, median of the same building); the
+# averages carry the signal, the duplicates only split it (and the trees' column samples).
+REDUNDANT_COLUMNS = [
+    column
+    for column in NUMERIC_COLUMNS
+    if column.endswith(("_MODE", "_MEDI")) and f"{column.rsplit('_', 1)[0]}_AVG" in NUMERIC_COLUMNS
 ]
-NUMERIC_FEATURES = [*NUMERIC_COLUMNS, *ENGINEERED_COLUMNS, *HISTORY_COLUMNS]
+MODEL_NUMERIC_COLUMNS = [c for c in NUMERIC_COLUMNS if c not in REDUNDANT_COLUMNS]
+
+NUMERIC_FEATURES = [*MODEL_NUMERIC_COLUMNS, *ENGINEERED_COLUMNS, *HISTORY_COLUMNS]
 # Numeric block first, categories last: the order never depends on the input.
 FEATURE_NAMES = [*NUMERIC_FEATURES, *CATEGORY_COLUMNS]
+CATEGORY_POSITIONS = list(range(len(NUMERIC_FEATURES), len(FEATURE_NAMES)))
 FEATURE_GROUPS = {feature: group_for_column(feature) for feature in FEATURE_NAMES}
+# The raw application columns as they come (the plain baseline's design): numbers, then codes.
+RAW_COLUMNS = [*NUMERIC_COLUMNS, *CATEGORY_COLUMNS]
+RAW_CATEGORY_POSITIONS = list(range(len(NUMERIC_COLUMNS), len(RAW_COLUMNS)))
 _INPUT_NUMERIC = [*NUMERIC_COLUMNS, *HISTORY_COLUMNS]
 _POSITION = {column: i for i, column in enumerate(_INPUT_NUMERIC)}
-_ENGINEERING_INPUTS = [
-    "DAYS_EMPLOYED",
-    "DAYS_BIRTH",
-    "AMT_INCOME_TOTAL",
-    "AMT_CREDIT",
-    "AMT_ANNUITY",
-    "AMT_GOODS_PRICE",
-    "CNT_FAM_MEMBERS",
-    "CNT_CHILDREN",
-    "BUREAU_ACTIVE_DEBT_SUM",
-]
+_MODEL_RAW = np.array([_POSITION[c] for c in MODEL_NUMERIC_COLUMNS], dtype=int)
+_HISTORY = np.array([_POSITION[c] for c in HISTORY_COLUMNS], dtype=int)
+_APPLICATION_NUMERIC = np.arange(len(NUMERIC_COLUMNS))
+_OPTIONAL_INPUTS = {"BUREAU_ACTIVE_DEBT_SUM"}  # a history column: absent when history changes
 
 
 def feature_names() -> list[str]:
@@ -122,54 +109,91 @@ def build_features(frame) -> pd.DataFrame:
     """
     if isinstance(frame, pd.Series):
         frame = frame.to_dict()
-    if isinstance(frame, Mapping):
-        # the API's path: one application, read without building an intermediate DataFrame
-        numbers, categories = _record_numbers(frame), _record_categories(frame)
-        index = pd.RangeIndex(1)
-    else:
-        frame = frame if isinstance(frame, pd.DataFrame) else pd.DataFrame(list(frame))
-        numbers = _numeric_matrix(frame)
-        categories = {column: _category(frame, column) for column in CATEGORY_COLUMNS}
-        index = frame.index
-    engineered = _engineered(numbers)
-    block = np.concatenate(
-        [numbers[:, : len(NUMERIC_COLUMNS)], engineered, numbers[:, len(NUMERIC_COLUMNS) :]], axis=1
+    index = frame.index if isinstance(frame, pd.DataFrame) else pd.RangeIndex(_length(frame))
+    matrix = feature_matrix(frame)
+    features = pd.DataFrame(
+        matrix[:, : len(NUMERIC_FEATURES)], index=index, columns=NUMERIC_FEATURES, copy=False
     )
-    features = pd.DataFrame(block.astype("float32"), index=index, columns=NUMERIC_FEATURES)
+    codes = np.nan_to_num(matrix[:, len(NUMERIC_FEATURES) :], nan=-1).astype(int)
+    categories = {
+        column: pd.Categorical.from_codes(codes[:, i], dtype=_CATEGORY_DTYPES[column])
+        for i, column in enumerate(CATEGORY_COLUMNS)
+    }
     return pd.concat([features, pd.DataFrame(categories, index=index)], axis=1)
 
 
-def _record_numbers(record: Mapping) -> np.ndarray:
-    values = [record.get(column) for column in _INPUT_NUMERIC]
+def feature_matrix(frame) -> np.ndarray:
+    """`build_features` as one float32 matrix: category levels as codes, missing as NaN.
+
+    `frame`: a DataFrame, one dict, or a list of dicts (the API's path: read without pandas).
+    """
+    if isinstance(frame, Mapping):
+        frame = [frame]
+    if isinstance(frame, pd.DataFrame):
+        numbers, codes = _numeric_matrix(frame), _frame_codes(frame)
+    else:
+        records = list(frame)
+        numbers, codes = _record_numbers(records), _record_codes(records)
+    missing = np.isnan(numbers[:, _APPLICATION_NUMERIC]).sum(axis=1) + np.isnan(codes).sum(axis=1)
+    engineered = _engineered(numbers, missing)
+    block = np.concatenate(
+        [numbers[:, _MODEL_RAW], engineered, numbers[:, _HISTORY], codes], axis=1
+    )
+    return block.astype(np.float32)
+
+
+def raw_matrix(frame: pd.DataFrame) -> np.ndarray:
+    """The raw application columns (`RAW_COLUMNS`) as float32, categories as level codes."""
+    numbers = _numeric_matrix(frame)[:, _APPLICATION_NUMERIC]
+    return np.concatenate([numbers, _frame_codes(frame)], axis=1).astype(np.float32)
+
+
+def _length(frame) -> int:
+    return 1 if isinstance(frame, Mapping) else len(frame)
+
+
+def _record_numbers(records: list) -> np.ndarray:
+    nan = float("nan")
+    rows = [[record.get(column, nan) for column in _INPUT_NUMERIC] for record in records]
     try:
-        return np.array([values], dtype="float64")  # None becomes NaN
-    except (TypeError, ValueError):
-        return _numeric_matrix(pd.DataFrame([record]))
+        return np.array(rows, dtype="float64").reshape(len(records), len(_INPUT_NUMERIC))
+    except (TypeError, ValueError):  # text in a numeric field: the slow path names it
+        return _numeric_matrix(pd.DataFrame(records))
 
 
-def _record_categories(record: Mapping) -> dict[str, pd.Categorical]:
-    categories = {}
-    for column in CATEGORY_COLUMNS:
-        value = record.get(column)
-        code = _LEVEL_CODES[column].get(value, -1) if isinstance(value, str) else -1
-        categories[column] = pd.Categorical.from_codes([code], dtype=_CATEGORY_DTYPES[column])
-    return categories
+def _record_codes(records: list) -> np.ndarray:
+    nan = float("nan")
+    rows = [
+        [
+            _LEVEL_CODES[column].get(value, nan) if isinstance(value, str) else nan
+            for column in CATEGORY_COLUMNS
+            for value in (record.get(column),)
+        ]
+        for record in records
+    ]
+    return np.array(rows, dtype="float64").reshape(len(records), len(CATEGORY_COLUMNS))
 
 
-def _category(frame: pd.DataFrame, column: str) -> pd.Categorical:
-    """A text column recoded to the fixed levels: XNA and unseen levels become missing."""
-    dtype = _CATEGORY_DTYPES[column]
-    if column not in frame.columns:
-        return pd.Categorical.from_codes(np.full(len(frame), -1), dtype=dtype)
-    values = frame[column]
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        # recoding the categories, not the rows: fast for the 307k training rows
-        return values.astype(dtype).array
-    return pd.Categorical(values.to_numpy(dtype=object), dtype=dtype)
+def _frame_codes(frame: pd.DataFrame) -> np.ndarray:
+    """Text columns recoded to the fixed levels: XNA and unseen levels become missing."""
+    codes = np.full((len(frame), len(CATEGORY_COLUMNS)), np.nan)
+    for i, column in enumerate(CATEGORY_COLUMNS):
+        if column not in frame.columns:
+            continue
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            # recoding the categories, not the rows: fast for the 307k training rows
+            column_codes = values.astype(_CATEGORY_DTYPES[column]).cat.codes.to_numpy()
+        else:
+            column_codes = pd.Categorical(
+                values.to_numpy(dtype=object), dtype=_CATEGORY_DTYPES[column]
+            ).codes
+        codes[:, i] = np.where(column_codes < 0, np.nan, column_codes)
+    return codes
 
 
 def _numeric_matrix(frame: pd.DataFrame) -> np.ndarray:
-    """Raw numeric + history columns as float64 (absent → NaN), anomalies cleaned."""
+    """Raw numeric + history columns as float64 (absent → NaN)."""
     present = [column for column in _INPUT_NUMERIC if column in frame.columns]
     matrix = np.full((len(frame), len(_INPUT_NUMERIC)), np.nan)
     if present:
@@ -197,52 +221,18 @@ def _coerce_numbers(values: pd.DataFrame) -> np.ndarray:
     return np.column_stack(columns)
 
 
-def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = numerator / denominator
-    result[~np.isfinite(result)] = np.nan
-    return result
-
-
-def _engineered(numbers: np.ndarray) -> np.ndarray:
-    """Ratios and summaries; cleans DAYS_EMPLOYED in `numbers` in place."""
-    col = {column: numbers[:, _POSITION[column]] for column in _ENGINEERING_INPUTS}
-    employed = col["DAYS_EMPLOYED"]
-    anomaly = np.where(np.isnan(employed), np.nan, employed == NOT_EMPLOYED_DAYS)
-    employed[employed == NOT_EMPLOYED_DAYS] = np.nan  # a view: cleans `numbers` too
-    income, credit, annuity = col["AMT_INCOME_TOTAL"], col["AMT_CREDIT"], col["AMT_ANNUITY"]
-    goods, family = col["AMT_GOODS_PRICE"], col["CNT_FAM_MEMBERS"]
-    sources = numbers[:, [_POSITION[c] for c in EXT_SOURCES]]
-    known = ~np.isnan(sources)
-    count = known.sum(axis=1)
-    filled = np.where(known, sources, 0.0)
-    mean = _ratio(filled.sum(axis=1), count.astype("float64"))
-    spread = np.sqrt(
-        _ratio(
-            (np.where(known, sources - mean[:, None], 0.0) ** 2).sum(axis=1),
-            count.astype("float64"),
-        )
-    )
-    documents = numbers[:, [_POSITION[c] for c in DOCUMENT_FLAGS]]
-    engineered = [
-        anomaly,
-        _ratio(credit, income),
-        _ratio(annuity, income),
-        _ratio(annuity, credit),
-        _ratio(credit, annuity),
-        _ratio(goods, credit),
-        credit - goods,
-        _ratio(employed, col["DAYS_BIRTH"]),
-        _ratio(income, family),
-        _ratio(col["CNT_CHILDREN"], family),
-        np.where(np.isnan(documents).all(axis=1), np.nan, np.nansum(documents, axis=1))
-        if len(documents)
-        else np.empty(0),
-        mean,
-        np.where(count > 0, np.where(known, sources, np.inf).min(axis=1), np.nan),
-        np.where(count > 0, np.where(known, sources, -np.inf).max(axis=1), np.nan),
-        spread,
-        count.astype("float64"),
-        _ratio(col["BUREAU_ACTIVE_DEBT_SUM"], income),
-    ]
-    return np.column_stack(engineered) if len(numbers) else np.empty((0, len(ENGINEERED_COLUMNS)))
+def _engineered(numbers: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    """The `training.engineered` columns; cleans DAYS_EMPLOYED in `numbers` in place."""
+    nan_column = np.full(len(numbers), np.nan)
+    columns = {
+        column: numbers[:, _POSITION[column]] if column in _POSITION else nan_column
+        for column in ENGINEERING_INPUTS
+        if column in _POSITION or column in _OPTIONAL_INPUTS
+    }
+    columns["MISSING_COUNT"] = missing.astype("float64")
+    values = {}
+    for feature in ENGINEERED:
+        values[feature.name] = feature.compute(columns, values)
+    if not len(numbers):
+        return np.empty((0, len(ENGINEERED_COLUMNS)))
+    return np.column_stack([values[name] for name in ENGINEERED_COLUMNS])

@@ -1,8 +1,10 @@
-"""The registered model: features + fitted pipeline + calibrator + threshold + explainer.
+"""The registered model: scorer + calibrator + threshold + business groups + report.
 
 ``CreditRiskModel`` is an MLflow ``PythonModel``: the registry stores it with the ``training``
 package as code, so ``mlflow.pyfunc.load_model("models:/credit-default-risk@champion")`` works in
 any process that has the pinned dependencies, and ``unwrap_python_model()`` gives this object.
+The API, the pages, batch scoring and ``mlflow models serve`` all go through ``score``: one pass
+that builds the features, scores, explains and calibrates.
 """
 
 import mlflow.pyfunc
@@ -11,8 +13,6 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
-
-from training.explain import raw_score
 
 OUTPUT_COLUMN = "probability_of_default"
 
@@ -23,6 +23,8 @@ class ScoreCalibrator(BaseEstimator):
     Fitted on out-of-fold scores: class weights and re-sampling move the scores away from
     true default rates, and "probability of default" must mean what it says.
     ``method`` is ``"sigmoid"`` (Platt scaling, keeps the ranking strictly) or ``"isotonic"``.
+    Either is kept as plain numbers (a slope and an intercept, or the isotonic knots), so
+    calibrating is a closed form or an interpolation, never a scikit-learn call.
     """
 
     def __init__(self, method="sigmoid"):
@@ -30,80 +32,97 @@ class ScoreCalibrator(BaseEstimator):
 
     def fit(self, raw, y):
         """Fit the mapping on out-of-fold raw scores ``raw`` and outcomes ``y``."""
-        raw = np.asarray(raw, dtype=float).reshape(-1, 1)
+        raw = np.asarray(raw, dtype=float).ravel()
         if self.method == "sigmoid":
-            self.mapping_ = LogisticRegression(C=1e6, max_iter=1000).fit(raw, y)
+            platt = LogisticRegression(C=1e6, max_iter=1000).fit(raw.reshape(-1, 1), y)
+            self.slope_ = float(platt.coef_[0, 0])
+            self.intercept_ = float(platt.intercept_[0])
         elif self.method == "isotonic":
-            self.mapping_ = IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip")
-            self.mapping_.fit(raw.ravel(), y)
+            isotonic = IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip").fit(raw, y)
+            self.knots_x_ = np.asarray(isotonic.X_thresholds_, dtype=float)
+            self.knots_y_ = np.asarray(isotonic.y_thresholds_, dtype=float)
         else:
             raise ValueError(f"method must be 'sigmoid' or 'isotonic', got {self.method!r}")
         return self
 
     def predict(self, raw):
         """Calibrated probability of default for each raw score."""
-        raw = np.asarray(raw, dtype=float).reshape(-1, 1)
+        raw = np.asarray(raw, dtype=float).ravel()
         if self.method == "sigmoid":
-            return self.mapping_.predict_proba(raw)[:, 1]
-        return np.clip(self.mapping_.predict(raw.ravel()), 0.0, 1.0)
+            return 1.0 / (1.0 + np.exp(-(self.slope_ * raw + self.intercept_)))
+        return np.clip(np.interp(raw, self.knots_x_, self.knots_y_), 0.0, 1.0)
 
 
 class CreditRiskModel(mlflow.pyfunc.PythonModel):
-    """Scores raw applications: ``predict`` (pyfunc), ``predict_proba`` and ``explain``.
+    """Scores raw applications: ``predict`` (pyfunc), ``predict_proba``, ``explain``, ``score``.
 
-    ``pipeline`` is a fitted ``preprocess -> classifier`` pipeline on the matrix that
-    ``training.features.build_features`` returns (re-sampling steps are training-only and are
-    not part of it). ``threshold`` is on the calibrated probability scale: refuse when
+    ``scorer`` turns raw rows into raw scores and per-column contributions (``BoosterScorer``
+    for the LightGBM champion, ``PipelineScorer`` for the scikit-learn candidates);
+    ``sources[j]`` is the model feature behind contribution column ``j`` and ``group_of`` its
+    business group. ``threshold`` is on the calibrated probability scale: refuse when
     ``probability_of_default >= threshold``.
     """
 
     def __init__(
         self,
-        pipeline,
+        scorer,
         calibrator,
-        explainer,
         threshold,
         model_name,
-        feature_names,
+        groups,
+        group_of,
         input_columns,
-        metrics,
-        report,
-        reference,
+        metrics=None,
+        report=None,
+        reference=None,
     ):
-        self.pipeline = pipeline
+        self.scorer = scorer
         self.calibrator = calibrator
-        self.explainer = explainer
         self.threshold = float(threshold)
         self.model_name = model_name
-        self.feature_names = list(feature_names)
+        self.groups = list(groups)
+        self.feature_names = list(scorer.feature_names)
         self.input_columns = list(input_columns)
-        self.metrics = dict(metrics)
-        self.report = dict(report)
+        self.metrics = dict(metrics or {})
+        self.report = dict(report or {})
         self.reference = reference
+        membership = [self.groups.index(group_of(source)) for source in scorer.sources]
+        self.membership = np.zeros((len(membership), len(self.groups)))
+        self.membership[np.arange(len(membership)), membership] = 1.0
+
+    @property
+    def explanation_method(self):
+        return self.scorer.method
 
     def features(self, frame):
         """The model matrix for raw application rows (absent columns count as missing)."""
         from training.features import build_features
 
-        frame = _as_frame(frame)
-        return build_features(frame).reindex(columns=self.feature_names)
+        return build_features(_as_frame(frame)).reindex(columns=self.feature_names)
 
     def raw_score(self, frame):
         """Uncalibrated log-odds of default, the space where explanations add up."""
-        return raw_score(self.pipeline, self.features(frame))
+        return self.scorer.raw_score(self.scorer.prepare(_as_input(frame)))
 
     def predict_proba(self, frame):
         """Calibrated probability of default per row, as a 1-D numpy array."""
-        return self.predict_proba_matrix(self.features(frame))
-
-    def predict_proba_matrix(self, X):
-        """``predict_proba`` for rows already turned into the model matrix (``features``)."""
-        return self.calibrator.predict(raw_score(self.pipeline, X))
+        return self.calibrator.predict(self.raw_score(frame))
 
     def predict(self, context, model_input, params=None):
         """pyfunc entry point: one column ``probability_of_default``, same index as the input."""
         frame = _as_frame(model_input)
         return pd.DataFrame({OUTPUT_COLUMN: self.predict_proba(frame)}, index=frame.index)
+
+    def feature_contributions(self, frame):
+        """``(contributions per scorer column, base value)`` for raw rows (the report's plots)."""
+        return self.scorer.contributions(self.scorer.prepare(_as_input(frame)))
+
+    def score(self, rows):
+        """One pass for raw rows (DataFrame or list of dicts): ``(group contributions, base
+        value, raw score, probability)`` as numpy arrays; contributions + base == raw score."""
+        values, base = self.scorer.contributions(self.scorer.prepare(_as_input(rows)))
+        raw = values.sum(axis=1) + base
+        return values @ self.membership, base, raw, self.calibrator.predict(raw)
 
     def explain(self, frame):
         """``(contributions per business group, base value, raw score)`` for each row.
@@ -112,9 +131,19 @@ class CreditRiskModel(mlflow.pyfunc.PythonModel):
         ``contributions.sum(axis=1) + base_value == raw_score``.
         """
         frame = _as_frame(frame)
-        values, base_value, raw = self.explainer.explain(self.features(frame))
-        contributions = pd.DataFrame(values, columns=self.explainer.groups, index=frame.index)
-        return contributions, base_value, raw
+        prepared = self.scorer.prepare(frame)
+        values, base = self.scorer.contributions(prepared)
+        # the raw score from the scorer itself, not from the sum: additivity stays checkable
+        raw = self.scorer.raw_score(prepared)
+        grouped = pd.DataFrame(values @ self.membership, columns=self.groups, index=frame.index)
+        return grouped, base, raw
+
+
+def _as_input(rows):
+    """DataFrames and lists of dicts are read as they are; one dict is one row."""
+    if isinstance(rows, pd.DataFrame | list):
+        return rows
+    return _as_frame(rows)
 
 
 def _as_frame(model_input):

@@ -17,12 +17,15 @@ def _candidates_section(report):
     rows = [
         [
             c["name"] + (" (baseline)" if c["baseline"] else ""),
+            f"{c['cv_auc']:.4f} ± {c['cv_auc_sd']:.4f}",
+            _number(c.get("cv_log_loss"), 4),
             _number(c["cv_business_cost"], 4),
             f"{c['seconds']:.1f}",
         ]
-        for c in sorted(report["candidates"], key=lambda c: c["cv_business_cost"])
+        for c in sorted(report["candidates"], key=lambda c: -c["cv_auc"])
     ]
-    return _table(["candidate", "CV cost per application", "search time (s)"], rows)
+    header = ["candidate", "CV AUC (mean ± sd)", "CV log-loss", "CV cost per application"]
+    return _table([*header, "time (s)"], rows)
 
 
 def _metrics_section(metrics):
@@ -33,12 +36,25 @@ def _metrics_section(metrics):
         ("recall", "Recall (defaults caught)"),
         ("specificity", "Specificity (good clients accepted)"),
         ("brier", "Brier score"),
+        ("log_loss", "Log-loss"),
+        ("ece", "Expected calibration error"),
+        ("calibration_slope", "Calibration slope (1 = calibrated)"),
+        ("calibration_intercept", "Calibration intercept (0 = calibrated)"),
         ("refusal_rate", "Refusal rate"),
     ]
     return _table(
         ["metric (test split)", "value"],
-        [[label, _number(metrics[key], 4)] for key, label in names],
+        [[label, _number(metrics.get(key), 4)] for key, label in names],
     )
+
+
+def _rate(row, name):
+    interval = row.get(f"{name}_interval")
+    if row.get(name) is None:
+        return "n/a"
+    if not interval:
+        return f"{row[name]:.1%}"
+    return f"{row[name]:.1%} [{interval[0]:.1%}, {interval[1]:.1%}]"
 
 
 def _fairness_section(report):
@@ -48,12 +64,15 @@ def _fairness_section(report):
             r["group"],
             r["count"],
             _number(r["default_rate"]),
-            _number(r["refusal_rate"]),
+            _rate(r, "refusal_rate"),
+            _rate(r, "false_refusal_rate"),
+            _rate(r, "missed_default_rate"),
             _number(r["auc"]),
         ]
         for r in report["fairness"]
     ]
-    return _table(["attribute", "group", "clients", "default rate", "refusal rate", "AUC"], rows)
+    header = ["attribute", "group", "clients", "default rate", "refusal rate"]
+    return _table([*header, "false-refusal rate", "missed-default rate", "AUC"], rows)
 
 
 def _calibration_section(report):
@@ -62,6 +81,10 @@ def _calibration_section(report):
         for b in report["calibration_bins"]
     ]
     return _table(["mean predicted", "observed default rate", "clients"], rows)
+
+
+def _folds(report):
+    return max((c.get("folds", 0) for c in report["candidates"]), default=0)
 
 
 def render_model_card(report):
@@ -77,7 +100,8 @@ Do not edit by hand: the next training overwrites it. The method is in `docs/met
 
 ## Model
 
-- Chosen candidate: **{report["model_name"]}**; explanation method: {report["explanation_method"]}.
+- Chosen candidate: **{report["model_name"]}** ({report.get("production_model", "refitted")});
+  explanation method: {report["explanation_method"]}.
 - Output: calibrated probability of default (calibration: {report["calibration_method"]},
   fitted on out-of-fold scores).
 - Decision: refuse when probability of default >= **{report["threshold"]:.4f}**.
@@ -90,7 +114,12 @@ Do not edit by hand: the next training overwrites it. The method is in `docs/met
 - Features: raw application columns, engineered ratios and credit-history aggregates
   (`training.features.build_features`). Gender and family status are never model inputs.
 
-## Candidates (stratified cross-validation, business cost at the best threshold)
+## Candidates (repeated stratified cross-validation, the same folds for every candidate)
+
+Each candidate's AUC on every validation fold ({_folds(report)} folds), as mean ± standard
+deviation; the winner has the best mean, unless a model trained on real rows only is within one
+standard error of it. The cost is the business cost of the out-of-fold scores at their best
+threshold.
 
 {_candidates_section(report)}
 
@@ -106,6 +135,9 @@ threshold chosen on out-of-fold predictions (cost {_number(metrics["oof_business
 {_calibration_section(report)}
 
 ## Fairness (test split)
+
+Rates at the decision threshold, with 95 % bootstrap intervals: refusal rate (all clients of the
+group), false-refusal rate (good clients refused), missed-default rate (defaulters accepted).
 
 {_fairness_section(report)}
 

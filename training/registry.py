@@ -2,6 +2,7 @@
 
 import logging
 import os
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlparse
@@ -21,7 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 MODEL_NAME = "credit-default-risk"
 CHAMPION_ALIAS = "champion"
 EXPERIMENT_NAME = "credit-default-risk"
-PACKAGES = ["mlflow", "scikit-learn", "lightgbm", "shap", "pandas", "numpy", "scipy"]
+PACKAGES = ["mlflow", "scikit-learn", "lightgbm", "pandas", "numpy", "scipy"]
 
 
 def tracking_uri(uri=None):
@@ -44,8 +45,9 @@ def setup(uri=None):
         folder = Path(uri.removeprefix("sqlite:///")).resolve().parent
         folder.mkdir(parents=True, exist_ok=True)
         artifact_location = (folder / "mlartifacts").as_uri()
-    mlflow.set_tracking_uri(uri)
-    mlflow.set_registry_uri(uri)
+    with _environment_kept("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI"):
+        mlflow.set_tracking_uri(uri)
+        mlflow.set_registry_uri(uri)
     experiment = mlflow.get_experiment_by_name(EXPERIMENT_NAME)
     if experiment is None:
         experiment_id = mlflow.create_experiment(
@@ -55,6 +57,22 @@ def setup(uri=None):
         experiment_id = experiment.experiment_id
     mlflow.set_experiment(experiment_id=experiment_id)
     return experiment_id
+
+
+@contextmanager
+def _environment_kept(*names):
+    """MLflow also writes the URIs it is given into os.environ (for its subprocesses): keep the
+    environment as it was, so that a training run inside a process (tests, benchmarks) does not
+    point every later app or subprocess of that process at its store."""
+    before = {name: os.environ.get(name) for name in names}
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def input_schema(columns):
@@ -76,10 +94,17 @@ def log_and_register(model, input_example):
         code_paths=[str(Path(__file__).resolve().parent)],
         signature=signature,
         input_example=input_example,
-        pip_requirements=[f"{package}=={version(package)}" for package in PACKAGES],
+        pip_requirements=[f"{package}=={version(package)}" for package in _packages(model)],
         registered_model_name=MODEL_NAME,
     )
     return str(info.registered_model_version)
+
+
+def _packages(model):
+    """What serving the model needs: shap only for a tree ensemble other than LightGBM."""
+    if model.explanation_method == "shap_tree_explainer":
+        return [*PACKAGES, "shap"]
+    return PACKAGES
 
 
 def current_champion():

@@ -1,5 +1,7 @@
 """The report that travels with the model: curves, calibration, fairness, global importance.
 
+The candidates' comparison and the calibration metrics come in through ``context``.
+
 Everything here is computed on the held-out test split, with plain Python types only, so the
 model page can draw it and the model card can print it without recomputing anything.
 """
@@ -23,34 +25,76 @@ def age_band(days_birth):
     return labels
 
 
-def fairness_table(frame, y_true, probability, threshold):
-    """Default rate, refusal rate and AUC per gender and per age band.
+FAIRNESS_ATTRIBUTES = ("CODE_GENDER", "age_band", "NAME_FAMILY_STATUS")
+BOOTSTRAP_DRAWS = 500
+# rate name -> (who it is counted among, what is counted): refusals among everyone, refusals
+# among the good clients (false refusals), acceptances among the defaulters (missed defaults)
+RATES = {
+    "refusal_rate": ("all", "refused"),
+    "false_refusal_rate": ("good", "refused"),
+    "missed_default_rate": ("default", "accepted"),
+}
+
+
+def fairness_table(frame, y_true, probability, threshold, draws=BOOTSTRAP_DRAWS, random_state=0):
+    """Per gender, age band and family status: size, default rate, AUC, and the refusal,
+    false-refusal and missed-default rates, each with a 95 % bootstrap interval.
 
     The protected columns never enter the model; they are read from the raw rows only to
-    check that the model does not treat the groups very differently.
+    check that the model does not treat the groups very differently. The intervals resample the
+    group's clients (``draws`` times, seeded): small groups get wide intervals, as they should.
     """
     y_true = np.asarray(y_true).astype(int)
-    refused = is_refused(np.asarray(probability), threshold)
-    gender = frame.get("CODE_GENDER", pd.Series(UNKNOWN, index=frame.index))
-    attributes = {
-        "CODE_GENDER": gender.astype(object).fillna(UNKNOWN).astype(str).to_numpy(),
-        "age_band": age_band(frame.get("DAYS_BIRTH", pd.Series(np.nan, index=frame.index))),
-    }
+    probability = np.asarray(probability, dtype=float)
+    refused = is_refused(probability, threshold)
+    rng = np.random.default_rng(random_state)
     rows = []
-    for attribute, values in attributes.items():
+    for attribute, values in _attributes(frame).items():
         for group in sorted(set(values), key=_band_order):
-            members = values == group
-            rows.append(
-                {
-                    "attribute": attribute,
-                    "group": str(group),
-                    "count": int(members.sum()),
-                    "default_rate": float(y_true[members].mean()),
-                    "refusal_rate": float(refused[members].mean()),
-                    "auc": _auc_or_none(y_true[members], np.asarray(probability)[members]),
-                }
-            )
+            members = np.flatnonzero(values == group)
+            row = {
+                "attribute": attribute,
+                "group": str(group),
+                "count": int(len(members)),
+                "default_rate": float(y_true[members].mean()),
+                "auc": _auc_or_none(y_true[members], probability[members]),
+            }
+            row.update(_rates(y_true[members], refused[members], draws, rng))
+            rows.append(row)
     return rows
+
+
+def _attributes(frame):
+    def column(name, default):
+        return frame.get(name, pd.Series(default, index=frame.index))
+
+    def text(name):
+        return column(name, UNKNOWN).astype(object).fillna(UNKNOWN).astype(str).to_numpy()
+
+    return {
+        "CODE_GENDER": text("CODE_GENDER"),
+        "age_band": age_band(column("DAYS_BIRTH", np.nan)),
+        "NAME_FAMILY_STATUS": text("NAME_FAMILY_STATUS"),
+    }
+
+
+def _rates(y_true, refused, draws, rng):
+    """Each rate of RATES and its bootstrap interval ``[low, high]`` (None if undefined)."""
+    samples = rng.integers(0, len(y_true), size=(draws, len(y_true)))
+    result = {}
+    for name, (among, counted) in RATES.items():
+        base = {"all": np.ones_like(y_true, bool), "good": y_true == 0, "default": y_true == 1}
+        hits = refused if counted == "refused" else ~refused
+        eligible = base[among]
+        if not eligible.any():
+            result[name], result[f"{name}_interval"] = None, None
+            continue
+        result[name] = float(hits[eligible].mean())
+        with np.errstate(invalid="ignore", divide="ignore"):
+            boot = (hits & eligible)[samples].sum(axis=1) / eligible[samples].sum(axis=1)
+        boot = boot[np.isfinite(boot)]
+        result[f"{name}_interval"] = [float(v) for v in np.quantile(boot, [0.025, 0.975])]
+    return result
 
 
 def _band_order(group):

@@ -210,6 +210,23 @@ def _calibration_chart(report: dict):
     )  # fmt: skip
 
 
+FAIRNESS_ATTRIBUTES = {
+    "CODE_GENDER": "Gender",
+    "age_band": "Age band",
+    "NAME_FAMILY_STATUS": "Family status",
+}
+FAIRNESS_RATES = ("refusal_rate", "false_refusal_rate", "missed_default_rate")
+
+
+def _rate_with_interval(row: dict, name: str) -> dict:
+    """A fairness rate and its 95 % bootstrap interval as words ('–' when undefined)."""
+    interval = row.get(f"{name}_interval")
+    return {
+        "value": _fmt(row.get(name), percent),
+        "interval": f"{percent(interval[0])} to {percent(interval[1])}" if interval else "",
+    }
+
+
 def model_view(model) -> dict:
     """Everything the model page shows, from the model's report and metrics."""
     report = getattr(model, "report", {}) or {}
@@ -222,11 +239,11 @@ def model_view(model) -> dict:
     ]
     fairness = [
         {
-            "attribute": "Gender" if r["attribute"] == "CODE_GENDER" else "Age band",
+            "attribute": FAIRNESS_ATTRIBUTES.get(r["attribute"], r["attribute"]),
             "group": r["group"],
             "count": f"{r['count']:,}",
             "default_rate": _fmt(r.get("default_rate"), percent),
-            "refusal_rate": _fmt(r.get("refusal_rate"), percent),
+            **{name: _rate_with_interval(r, name) for name in FAIRNESS_RATES},
             "auc": _fmt(r.get("auc"), "{:.3f}"),
         }
         for r in report.get("fairness", [])

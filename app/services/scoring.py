@@ -9,7 +9,6 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from app.errors import AppError
 from app.models import Client
@@ -96,14 +95,17 @@ def _present(fields: dict) -> dict:
 
 
 def score_applications(applications: list[Application]) -> list[Score]:
-    """Score several applications in one model call; order is kept. Raises ModelUnavailableError."""
+    """Score several applications in one model call; order is kept. Raises ModelUnavailableError.
+
+    One pass of the model (``CreditRiskModel.score``): features, contributions whose sum is the
+    raw score, calibrated probability; the records are read as they are, without a DataFrame.
+    """
     loaded = model_store.get_model()
     model = loaded.model
     inputs = [_present(a.fields) for a in applications]
-    frame = pd.DataFrame.from_records(inputs, index=range(len(inputs)))
-    contributions, _, raw = model.explain(frame)  # one pass of the preprocessing
-    groups, values = list(contributions.columns), contributions.to_numpy(dtype=float)
-    probabilities = _checked(np.asarray(model.calibrator.predict(raw), dtype=float))
+    values, _, _, probabilities = model.score(inputs)
+    probabilities = _checked(np.asarray(probabilities, dtype=float))
+    groups = model.groups
     threshold = float(model.threshold)
     scores = []
     for row, (application, fields) in enumerate(zip(applications, inputs, strict=True)):

@@ -8,6 +8,7 @@ from training.evaluate import (
     best_threshold,
     business_cost,
     calibration_bins,
+    calibration_metrics,
     classification_metrics,
     cost_curve,
     single_feature_auc,
@@ -117,3 +118,57 @@ def test_fairness_table_lists_age_bands_youngest_first():
     rows = fairness_table(frame, [0, 1, 0, 1], [0.1, 0.9, 0.2, 0.8], threshold=0.5)
     bands = [r["group"] for r in rows if r["attribute"] == "age_band"]
     assert bands == ["under 30", "40 to 49", "60 or over", "unknown"]
+
+
+def test_fairness_table_has_error_rates_with_bootstrap_intervals_per_family_status():
+    rng = np.random.default_rng(3)
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "CODE_GENDER": rng.choice(["F", "M"], n),
+            "DAYS_BIRTH": -rng.uniform(20, 70, n) * 365.25,
+            "NAME_FAMILY_STATUS": rng.choice(["Married", "Single / not married"], n),
+        }
+    )
+    y = (rng.random(n) < 0.2).astype(int)
+    probability = np.clip(0.3 * y + rng.random(n) * 0.5, 0, 1)
+    rows = fairness_table(frame, y, probability, threshold=0.4)
+    assert {r["attribute"] for r in rows} == {"CODE_GENDER", "age_band", "NAME_FAMILY_STATUS"}
+    married = next(r for r in rows if r["group"] == "Married")
+    members = frame["NAME_FAMILY_STATUS"].to_numpy() == "Married"
+    refused = probability[members] >= 0.4
+    good, bad = y[members] == 0, y[members] == 1
+    assert married["refusal_rate"] == pytest.approx(refused.mean())
+    assert married["false_refusal_rate"] == pytest.approx(refused[good].mean())
+    assert married["missed_default_rate"] == pytest.approx((~refused[bad]).mean())
+    for row in rows:
+        for name in ("refusal_rate", "false_refusal_rate", "missed_default_rate"):
+            low, high = row[f"{name}_interval"]
+            assert low <= row[name] <= high
+        if row["count"] >= 100:  # a binomial rate on 100+ clients: an interval of a few points
+            low, high = row["refusal_rate_interval"]
+            assert 0.0 < high - low < 0.25
+    assert rows == fairness_table(frame, y, probability, threshold=0.4)  # seeded
+
+
+def test_a_group_without_defaulters_has_no_missed_default_rate():
+    frame = pd.DataFrame({"CODE_GENDER": ["F", "F", "M"], "DAYS_BIRTH": [-9000] * 3})
+    rows = fairness_table(frame, [0, 0, 1], [0.1, 0.9, 0.9], threshold=0.5)
+    women = next(r for r in rows if r["group"] == "F")
+    assert women["missed_default_rate"] is None and women["missed_default_rate_interval"] is None
+    assert women["false_refusal_rate"] == 0.5
+
+
+def test_calibration_metrics_of_calibrated_and_overconfident_scores():
+    rng = np.random.default_rng(0)
+    probability = rng.uniform(0.01, 0.5, 20000)
+    y = (rng.random(20000) < probability).astype(int)
+    honest = calibration_metrics(y, probability)
+    assert honest["ece"] < 0.01
+    assert honest["calibration_slope"] == pytest.approx(1.0, abs=0.1)
+    assert honest["calibration_intercept"] == pytest.approx(0.0, abs=0.15)
+    logit = np.log(probability / (1 - probability))
+    overconfident = calibration_metrics(y, 1 / (1 + np.exp(-2 * logit)))
+    assert overconfident["calibration_slope"] == pytest.approx(0.5, abs=0.1)
+    assert overconfident["ece"] > honest["ece"]
+    assert overconfident["log_loss"] > honest["log_loss"]

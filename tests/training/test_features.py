@@ -9,7 +9,9 @@ import pytest
 
 from tests.real_sample import REAL_SAMPLE
 from training.dataset import load_tables
+from training.engineered import ENGINEERED
 from training.features import (
+    APPLICATION_COLUMNS,
     CATEGORY_LEVELS,
     FEATURE_GROUPS,
     FEATURE_NAMES,
@@ -19,6 +21,7 @@ from training.features import (
     PROTECTED_COLUMNS,
     PROTECTED_GROUPS,
     build_features,
+    feature_matrix,
     feature_names,
     group_of,
     history_aggregates,
@@ -325,8 +328,9 @@ def test_categories_keep_fixed_levels_and_lose_xna_and_unseen_values():
 def test_empty_application_gives_one_row_of_missing_values():
     X = build_features({})
     assert X.shape == (1, len(FEATURE_NAMES))
-    assert X.drop(columns="EXT_SOURCES_COUNT").isna().all(axis=None)
+    assert X.drop(columns=["EXT_SOURCES_COUNT", "MISSING_COUNT"]).isna().all(axis=None)
     assert X.loc[0, "EXT_SOURCES_COUNT"] == 0
+    assert X.loc[0, "MISSING_COUNT"] == len(APPLICATION_COLUMNS)  # every field is missing
 
 
 def test_text_in_a_numeric_field_is_a_clear_error():
@@ -382,3 +386,73 @@ def test_real_sample_end_to_end():
 def test_a_series_is_read_as_one_application():
     X = build_features(pd.Series(APPLICANT))
     pd.testing.assert_frame_equal(X, build_features(APPLICANT))
+
+
+def test_competition_features_of_one_new_applicant():
+    applicant = {
+        **APPLICANT,
+        "EXT_SOURCE_2": 0.5,
+        "FLAG_MOBIL": 1,
+        "FLAG_PHONE": 1,
+        "FLAG_EMAIL": 0,
+        "REG_CITY_NOT_LIVE_CITY": 1,
+        "LIVE_CITY_NOT_WORK_CITY": 1,
+        "REG_REGION_NOT_WORK_REGION": 0,
+        "AMT_REQ_CREDIT_BUREAU_MON": 2,
+        "AMT_REQ_CREDIT_BUREAU_YEAR": 3,
+        "OBS_30_CNT_SOCIAL_CIRCLE": 4,
+        "DEF_30_CNT_SOCIAL_CIRCLE": 1,
+        "DAYS_LAST_PHONE_CHANGE": -1000,
+        "DAYS_ID_PUBLISH": -4000,
+    }
+    row = build_features(applicant).iloc[0]
+    years = 20000 / 365.25
+    assert_values(
+        row,
+        {
+            "EXT_SOURCES_PROD": 0.2 * 0.5 * 0.6,
+            "EXT_SOURCES_WEIGHTED": (2 * 0.2 + 0.5 + 3 * 0.6) / 6,
+            "EXT_SOURCES_MEAN_X_PAYMENT_RATE": (1.3 / 3) * 0.05,
+            "EXT_SOURCES_MEAN_X_AGE": (1.3 / 3) * years,
+            "PHONE_CHANGE_AGE_RATIO": 0.05,
+            "ID_PUBLISH_AGE_RATIO": 0.2,
+            "CONTACT_FLAG_COUNT": 2,
+            "REGION_MISMATCH_COUNT": 2,
+            "ENQUIRY_COUNT": 5,
+            "SOCIAL_CIRCLE_DEFAULT_RATIO": 0.25,
+        },
+    )
+    # one missing score leaves the weighted mean defined and the product missing
+    assert_values(build_features(APPLICANT).iloc[0], {
+        "EXT_SOURCES_PROD": NAN,
+        "EXT_SOURCES_WEIGHTED": (2 * 0.2 + 3 * 0.6) / 5,
+    })  # fmt: skip
+
+
+def test_every_column_computed_from_the_age_is_in_the_age_group():
+    from_age = {f.name for f in ENGINEERED if "DAYS_BIRTH" in f.inputs}
+    assert {"EMPLOYED_AGE_RATIO", "EXT_SOURCES_MEAN_X_AGE", "PHONE_CHANGE_AGE_RATIO"} <= from_age
+    assert {name: group_of(name) for name in from_age} == dict.fromkeys(from_age, "age")
+    assert {f.name for f in ENGINEERED} <= set(FEATURE_NAMES)
+
+
+def test_building_statistics_keep_the_average_only():
+    assert "APARTMENTS_AVG" in FEATURE_NAMES
+    assert not {"APARTMENTS_MODE", "APARTMENTS_MEDI", "LIVINGAREA_MEDI"} & set(FEATURE_NAMES)
+    assert {"TOTALAREA_MODE", "HOUSETYPE_MODE"} <= set(FEATURE_NAMES)  # no average of these
+
+
+def test_feature_matrix_is_build_features_as_numbers_and_level_codes():
+    other = {**APPLICANT, "AMT_CREDIT": 80000.0, "NAME_HOUSING_TYPE": "Rented apartment"}
+    frame = pd.DataFrame([other, APPLICANT, {}])
+    matrix = feature_matrix(frame)
+    assert matrix.dtype == np.float32
+    np.testing.assert_array_equal(matrix, feature_matrix([other, APPLICANT, {}]))
+    X = build_features(frame)
+    for i, column in enumerate(FEATURE_NAMES):
+        expected = X[column]
+        if isinstance(expected.dtype, pd.CategoricalDtype):
+            expected = expected.cat.codes.replace(-1, np.nan)
+        np.testing.assert_array_equal(matrix[:, i], expected.to_numpy(dtype="float32"))
+    housing = FEATURE_NAMES.index("NAME_HOUSING_TYPE")
+    assert matrix[0, housing] == CATEGORY_LEVELS["NAME_HOUSING_TYPE"].index("Rented apartment")
