@@ -34,9 +34,10 @@ from training import registry
 from training.artifacts import log_evaluation
 from training.candidates import default_candidates, search
 from training.champion import assemble
-from training.dataset import DataError, load_tables
+from training.dataset import DataError
+from training.engine import DEFAULT_ENGINE, ENGINES, load_with_history
 from training.evaluate import classification_metrics, single_feature_auc
-from training.features import build_features, history_aggregates
+from training.features import build_features
 from training.model_card import render_model_card
 
 logger = logging.getLogger("training.train")
@@ -74,22 +75,29 @@ class TrainingResult:
     model: object
 
 
-def load_training_frame(data_dir):
-    """Applications joined with their history aggregates, and the labels."""
-    tables = load_tables(data_dir)
-    history = history_aggregates(tables)
-    frame = tables["application_train"].join(history, on="SK_ID_CURR")
+def load_training_frame(data_dir, engine=DEFAULT_ENGINE):
+    """Applications joined with their history aggregates (CSV or Parquet, through `engine`:
+    "duckdb" or "spark"), and the labels."""
+    frame = load_with_history(data_dir, "application_train", engine)
     if frame["TARGET"].nunique() != 2:
         raise DataError("application_train.csv: column TARGET must hold both 0 and 1")
     return frame, frame["TARGET"].to_numpy(dtype=int)
 
 
-def train(data_dir, quick=False, uri=None, candidates=None, random_state=42, model_card=None):
+def train(
+    data_dir,
+    quick=False,
+    uri=None,
+    candidates=None,
+    random_state=42,
+    model_card=None,
+    engine=DEFAULT_ENGINE,
+):
     """Run the whole training; returns a TrainingResult. Raises LeakageError or DataError."""
     # Multi-threaded BLAS on a shared 2-core machine spins more than it computes (30x slower
     # logistic regressions measured); LightGBM keeps its own 2 OpenMP threads.
     with threadpool_limits(limits=1, user_api="blas"):
-        return _train(data_dir, quick, uri, candidates, random_state, model_card)
+        return _train(data_dir, quick, uri, candidates, random_state, model_card, engine)
 
 
 def choose_winner(results):
@@ -106,10 +114,10 @@ def choose_winner(results):
     return min(close, key=lambda r: (r.candidate.synthetic_rows, r.cv_cost))
 
 
-def _train(data_dir, quick, uri, candidates, random_state, model_card):
+def _train(data_dir, quick, uri, candidates, random_state, model_card, engine=DEFAULT_ENGINE):
     settings = QUICK if quick else FULL
     started = time.perf_counter()
-    frame, y = load_training_frame(data_dir)
+    frame, y = load_training_frame(data_dir, engine)
     frame_train, frame_test, y_train, y_test = train_test_split(
         frame, y, test_size=settings.test_size, stratify=y, random_state=random_state
     )
@@ -282,7 +290,14 @@ def _summary(result):
 def main(argv=None):
     """CLI entry point; exit code 2 with a clear message on bad data or leakage."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", required=True, help="folder with the Kaggle CSV files")
+    parser.add_argument("--data", required=True, help="folder with the Kaggle CSV or Parquet files")
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
+        help="what computes the history aggregates: duckdb (default, one machine) or spark "
+        "(SPARK_MASTER, or local)",
+    )
     parser.add_argument("--quick", action="store_true", help="small search (demo, tests)")
     parser.add_argument(
         "--model-card",
@@ -293,7 +308,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     try:
-        result = train(args.data, quick=args.quick, model_card=args.model_card)
+        result = train(args.data, quick=args.quick, model_card=args.model_card, engine=args.engine)
     except (DataError, LeakageError) as error:
         logger.error("%s", error)
         return 2
