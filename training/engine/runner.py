@@ -6,11 +6,14 @@ decides a value (types, checks, deduplication, the query) is here or in the defi
 two engines cannot drift apart.
 """
 
+import re
+from pathlib import Path
+
 import pandas as pd
 import pyarrow as pa
 
 from training.dataset import DataError, validate_table
-from training.engine.definition import HISTORY_COLUMNS, HISTORY_TABLES, history_query
+from training.engine.definition import HISTORY_TABLES, history_query
 from training.engine.sources import (
     TableFile,
     check_query,
@@ -91,7 +94,7 @@ class Runner:
         _check_client_ids(frame["SK_ID_CURR"])
         history = frame.set_index("SK_ID_CURR")
         history.index = history.index.astype("int64")
-        return history.reindex(columns=HISTORY_COLUMNS).astype("float32", copy=False)
+        return history.astype("float32", copy=False)  # FLOAT already; an empty result is not
 
     def applications(self, name: str) -> pd.DataFrame | None:
         """The rows of application_train or application_test, validated, or None if absent.
@@ -107,9 +110,25 @@ class Runner:
 
 
 def as_data_error(error: Exception, data_dir) -> DataError:
-    """An engine's reading or conversion error, told as a DataError (first line only)."""
-    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    """An engine's reading or conversion error, told as a DataError naming file and column."""
+    text = str(error).strip()
+    converting = _CONVERSION.search(text)
+    file = _FILE.search(text)
+    if converting and file:
+        line = _LINE.search(text)
+        where = f" on line {line.group(1)}" if line else ""
+        return DataError(
+            f"{Path(file.group(1)).name}: column {converting.group(1)} must be numeric; "
+            f"found {converting.group(2)!r}{where}"
+        )
+    first_line = text.splitlines()[0] if text else type(error).__name__
     return DataError(f"{data_dir}: the data cannot be read ({first_line})")
+
+
+# DuckDB's conversion error: 'converting column "X". Could not convert string "v"', 'file = p'
+_CONVERSION = re.compile(r'converting column "([^"]+)"\. Could not convert string "([^"]*)"')
+_FILE = re.compile(r"file = (\S+)")
+_LINE = re.compile(r"CSV Error on Line: (\d+)")
 
 
 def _check_client_ids(ids: pd.Series) -> None:
@@ -118,5 +137,5 @@ def _check_client_ids(ids: pd.Series) -> None:
     if bad.any():
         raise DataError(
             "history tables: column SK_ID_CURR must be a positive id "
-            f"(found {ids[bad].iloc[0]!r} in bureau, previous_application or a monthly table)"
+            f"(found {ids[bad].tolist()[0]} in bureau, previous_application or a monthly table)"
         )
