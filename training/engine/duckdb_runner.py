@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from training.engine.definition import HISTORY_TABLES
+from training.engine.definition import HISTORY_TABLES, sql_type
 from training.engine.runner import Runner, as_data_error
 from training.engine.sources import TableFile, typed_select
 from training.schema import TABLES
@@ -52,10 +52,14 @@ class DuckdbRunner(Runner):
 
     def read_file(self, table: TableFile, view: str) -> None:
         if table.format == "csv":
-            types = ", ".join(
-                f"'{column}': '{_duckdb_type(table.name, column)}'" for column in TABLES[table.name]
+            # Every column of the header typed up front: no sniffing pass over the file.
+            columns = ", ".join(
+                f"'{column}': '{_duckdb_type(table.name, column)}'" for column in table.columns
             )
-            source = f"read_csv('{_quoted(table.path)}', header = true, types = {{{types}}})"
+            source = (
+                f"read_csv('{_quoted(table.path)}', header = true, auto_detect = false, "
+                f"delim = ',', quote = '\"', escape = '\"', columns = {{{columns}}})"
+            )
         else:
             source = f"read_parquet('{_quoted(table.parquet_glob)}')"
         self.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {source}")
@@ -75,8 +79,9 @@ class DuckdbRunner(Runner):
 
 
 def _duckdb_type(table: str, column: str) -> str:
-    from training.engine.definition import sql_type
-
+    """The schema's type; text for a column the schema does not know (it is not read)."""
+    if column not in TABLES[table]:
+        return "VARCHAR"
     kind = sql_type(table, column)
     return "VARCHAR" if kind == "STRING" else kind
 
