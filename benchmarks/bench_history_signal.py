@@ -9,7 +9,12 @@ folder with the application features only, with the previous pandas history (git
 Prints a Markdown table (mean ± standard deviation over the folds, and the column count).
 """
 
-import argparse
+import os
+
+# Idle OpenMP threads must yield on a shared machine (see training/train.py): set before LightGBM.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import argparse  # noqa: E402
 import subprocess
 import sys
 import tempfile
