@@ -14,14 +14,25 @@ api_keys_cli = AppGroup("api-keys", help="API keys for external systems.")
 
 @clients_cli.command("load")
 @click.argument("data_dir", type=click.Path())
-def load_clients_command(data_dir):
-    """Load application_test/application_train + history from DATA_DIR (idempotent upsert)."""
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="What reads the files and computes the history (spark: SPARK_MASTER, else local).",
+)
+def load_clients_command(data_dir, engine):
+    """Load application_test/application_train + history from DATA_DIR (CSV or Parquet files;
+    idempotent upsert)."""
     from app.services.clients import load_clients
     from training.dataset import DataError
 
+    options = {}
+    if engine == "spark" and current_app.config.get("SPARK_MASTER"):
+        options["master"] = current_app.config["SPARK_MASTER"]
     started = time.perf_counter()
     try:
-        reports = load_clients(data_dir)
+        reports = load_clients(data_dir, engine, **options)
     except DataError as error:
         raise click.ClickException(str(error)) from None  # message, exit code 1, no traceback
     for table, report in reports.items():

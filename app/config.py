@@ -29,6 +29,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     MLFLOW_TRACKING_URI = None
     MODEL_URI = DEFAULT_MODEL_URI
+    SPARK_MASTER = None  # `clients load --engine spark`: the cluster (None: local Spark)
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # 1,000 full applications fit with room to spare
     MAX_BATCH_SIZE = 1000  # applications per /api/predict call, and per batch job transaction
     JSON_SORT_KEYS = False
@@ -166,6 +167,7 @@ FROM_ENVIRONMENT: dict[str, tuple[str, Callable]] = {
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", lambda _, raw: database_url(raw)),
     "MLFLOW_TRACKING_URI": ("MLFLOW_TRACKING_URI", _text),
     "MODEL_URI": ("MODEL_URI", _text),
+    "SPARK_MASTER": ("SPARK_MASTER", _text),
     "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", _flag),
     "RATELIMIT_API": ("RATELIMIT_API", check_rate),
     "RATELIMIT_API_KEY": ("RATELIMIT_API_KEY", check_rate),

@@ -155,3 +155,23 @@ def api_key(app):
 
     with app.app_context():
         return create_key("tests")
+
+
+# --- Spark (local mode): one session for the whole run, the JVM takes seconds to start ---------
+# Tests that use it are marked `spark`; they run in `make test` and CI like the others.
+SPARK_TEST_SETTINGS = {
+    "spark.sql.shuffle.partitions": "2",
+    "spark.driver.memory": "1g",
+    # a short-lived JVM: quick JIT and a simple collector start faster
+    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+}
+
+
+@pytest.fixture(scope="session")
+def spark_runner():
+    """A SparkRunner on local[2], shared by every Spark test, stopped at the end."""
+    from training.engine.spark_runner import SparkRunner
+
+    runner = SparkRunner(master="local[2]", settings=SPARK_TEST_SETTINGS)
+    yield runner
+    runner.spark.stop()

@@ -85,14 +85,23 @@ def read_table(path, name: str) -> pd.DataFrame:
                 else ""
             )
         )
-    frame = _read_csv(path, columns)
+    return validate_table(_read_csv(path, columns), name, path.name)
+
+
+def validate_table(frame: pd.DataFrame, name: str, label: str) -> pd.DataFrame:
+    """Check a table read by any reader (pandas here, an engine in training.engine).
+
+    `frame` has the schema's columns (numbers float32, ids int, text categorical); `label` names
+    the file in messages. Ids and TARGET are narrowed, text gets the schema's fixed levels.
+    """
+    columns = TABLES[name]
     if frame.empty and name == REQUIRED_TABLE:
-        raise DataError(f"{path.name}: the file has a header but no rows")
-    _check_integers(path, frame, columns)
-    _check_categories(path, frame, columns)
+        raise DataError(f"{label}: the file has a header but no rows")
+    _check_integers(label, frame, columns)
+    _check_categories(label, frame, columns)
     if name.startswith("application"):
-        _check_application_values(path, frame)
-    return _check_unique_key(path, frame, name)
+        _check_application_values(label, frame)
+    return _check_unique_key(label, frame, name)
 
 
 def _read_header(path: Path) -> list[str]:
@@ -157,16 +166,16 @@ def _diagnose_numbers(path: Path, columns: dict) -> DataError | None:
     return None
 
 
-def _check_integers(path: Path, frame: pd.DataFrame, columns: dict) -> None:
+def _check_integers(label: str, frame: pd.DataFrame, columns: dict) -> None:
     """Ids must be positive; TARGET must be 0 or 1."""
     for column in INTEGER_COLUMNS.intersection(columns):
         values = frame[column]
         if column == "TARGET":
             if not values.isin((0, 1)).all():
                 bad = values[~values.isin((0, 1))].iloc[0]
-                raise DataError(f"{path.name}: column TARGET must be 0 or 1; found {bad}")
+                raise DataError(f"{label}: column TARGET must be 0 or 1; found {bad}")
         elif len(values) and values.min() <= 0:
-            raise DataError(f"{path.name}: column {column} must be a positive id")
+            raise DataError(f"{label}: column {column} must be a positive id")
         frame[column] = values.astype("int32" if column != "TARGET" else "int8")
 
 
@@ -178,19 +187,18 @@ APPLICATION_RULES = {
 }
 
 
-def _check_application_values(path: Path, frame: pd.DataFrame) -> None:
+def _check_application_values(label: str, frame: pd.DataFrame) -> None:
     for column, (rule, holds) in APPLICATION_RULES.items():
         values = frame[column]
         broken = values.notna() & ~holds(values)
         if broken.any():
             row = int(np.flatnonzero(broken.to_numpy())[0])
             raise DataError(
-                f"{path.name}: column {column} {rule}; found {values.iloc[row]:g} "
-                f"on data row {row + 1}"
+                f"{label}: column {column} {rule}; found {values.iloc[row]:g} on data row {row + 1}"
             )
 
 
-def _check_categories(path: Path, frame: pd.DataFrame, columns: dict) -> None:
+def _check_categories(label: str, frame: pd.DataFrame, columns: dict) -> None:
     """Give text columns the schema's fixed levels; unseen levels become missing, with a warning.
 
     Being tolerant here keeps a batch usable when one new level appears (the model treats it
@@ -199,18 +207,20 @@ def _check_categories(path: Path, frame: pd.DataFrame, columns: dict) -> None:
     for column, (kind, levels) in columns.items():
         if kind != "category":
             continue
+        if not isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = frame[column].astype("category")  # e.g. a column of missing values
         seen = frame[column].cat.categories
         unknown = [level for level in seen if level not in levels]
         if unknown:
             message = (
-                f"{path.name}: column {column} has values outside the known levels "
+                f"{label}: column {column} has values outside the known levels "
                 f"{unknown[:5]}; they are treated as missing"
             )
             warnings.warn(message, UserWarning, stacklevel=4)
         frame[column] = frame[column].cat.set_categories(levels)
 
 
-def _check_unique_key(path: Path, frame: pd.DataFrame, name: str) -> pd.DataFrame:
+def _check_unique_key(label: str, frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """Applications must have unique ids; a repeated history record is dropped, with a warning.
 
     The history tables are other systems' extracts: one repeated loan must not stop training,
@@ -223,7 +233,7 @@ def _check_unique_key(path: Path, frame: pd.DataFrame, name: str) -> pd.DataFram
     if not duplicated.any():
         return frame
     message = (
-        f"{path.name}: column {key} must be unique; {int(duplicated.sum())} duplicate(s), "
+        f"{label}: column {key} must be unique; {int(duplicated.sum())} duplicate(s), "
         f"first {frame.loc[duplicated, key].iloc[0]}"
     )
     if name.startswith("application"):

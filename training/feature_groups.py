@@ -96,10 +96,18 @@ _EXACT = {
 }
 _PREFIXES = (
     ("EXT_SOURCE", "external_scores"),
+    ("BUREAU_OVERDUE", "bureau_late"),
+    ("BUREAU_MAX_OVERDUE", "bureau_late"),
+    ("BUREAU_DAYS_OVERDUE", "bureau_late"),
     ("BUREAU_", "bureau"),
     ("BB_", "bureau_late"),
     ("PREV_REFUSED", "prev_refused"),
+    ("PREV_LAST_REFUSED", "prev_refused"),
     ("PREV_", "prev_apps"),
+    ("INST_DAYS_", "late_installments"),
+    ("INST_LATE", "late_installments"),
+    ("INST_LOAN", "late_installments"),
+    ("INST_VERSION", "late_installments"),
     ("INST_", "underpayment"),
     ("CC_", "credit_card"),
     ("POS_", "pos"),

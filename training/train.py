@@ -35,9 +35,10 @@ from training import registry
 from training.artifacts import log_evaluation
 from training.candidates import all_candidates, default_candidates
 from training.champion import assemble
-from training.dataset import DataError, load_applications, load_tables
+from training.dataset import DataError, load_applications
+from training.engine import DEFAULT_ENGINE, ENGINES, load_with_history
 from training.evaluate import calibration_metrics, classification_metrics, single_feature_auc
-from training.features import build_features, feature_matrix, history_aggregates, raw_matrix
+from training.features import build_features, feature_matrix, raw_matrix
 from training.model_card import render_model_card
 from training.search import evaluate, repeated_folds
 
@@ -79,11 +80,13 @@ class TrainingResult:
     model: object
 
 
-def load_training_frame(data_dir):
-    """Applications joined with their history aggregates, and the labels."""
-    tables = load_tables(data_dir)
-    history = history_aggregates(tables)
-    frame = tables["application_train"].join(history, on="SK_ID_CURR")
+def load_training_frame(data_dir, engine=DEFAULT_ENGINE):
+    """Applications joined with their history aggregates (CSV or Parquet, through `engine`:
+    "duckdb" or "spark"), and the labels."""
+    frame = load_with_history(data_dir, "application_train", engine)
+    # Rows in SK_ID_CURR order, whatever order an engine returns them in: the holdout split (and
+    # so the model) must not depend on how Spark partitions a file.
+    frame = frame.sort_values("SK_ID_CURR", kind="stable").reset_index(drop=True)
     if frame["TARGET"].nunique() != 2:
         raise DataError("application_train.csv: column TARGET must hold both 0 and 1")
     return frame, frame["TARGET"].to_numpy(dtype=int)
@@ -92,8 +95,8 @@ def load_training_frame(data_dir):
 def holdout_split(frame, y, test_size, random_state):
     """The one train/test split: stratified and seeded, so the test clients can be found again.
 
-    Returns (frame_train, frame_test, y_train, y_test). It depends only on the row order, the
-    labels and the two settings (kept in the model report as `test_size` and `random_state`):
+    Returns (frame_train, frame_test, y_train, y_test). It depends only on the rows (in
+    SK_ID_CURR order, see load_training_frame), the labels and the two settings (kept in the model report as `test_size` and `random_state`):
     the demo re-derives the model's test clients from application_train.csv with it.
     """
     return train_test_split(frame, y, test_size=test_size, stratify=y, random_state=random_state)
@@ -102,6 +105,7 @@ def holdout_split(frame, y, test_size, random_state):
 def holdout_client_ids(data_dir, test_size, random_state):
     """SK_ID_CURR and TARGET of the clients `holdout_split` kept for the test, in file order."""
     applications = load_applications(Path(data_dir) / "application_train.csv")
+    applications = applications.sort_values("SK_ID_CURR", kind="stable").reset_index(drop=True)
     y = applications["TARGET"].to_numpy(dtype=int)
     _, test, _, y_test = holdout_split(applications[["SK_ID_CURR"]], y, test_size, random_state)
     return test["SK_ID_CURR"].to_numpy(dtype=int), y_test
@@ -115,10 +119,12 @@ def train(
     random_state=42,
     model_card=None,
     budget_minutes=None,
+    engine=DEFAULT_ENGINE,
 ):
     """Run the whole training; returns a TrainingResult. Raises LeakageError or DataError.
 
-    ``budget_minutes`` overrides the Optuna budget of the chosen settings (0: no search).
+    ``budget_minutes`` overrides the Optuna budget of the chosen settings (0: no search);
+    ``engine`` runs the history aggregates (duckdb or spark).
     """
     settings = QUICK if quick else FULL
     if budget_minutes is not None:
@@ -126,7 +132,7 @@ def train(
     # Multi-threaded BLAS on a shared 2-core machine spins more than it computes (30x slower
     # logistic regressions measured); LightGBM keeps its own 2 OpenMP threads.
     with threadpool_limits(limits=1, user_api="blas"):
-        return _train(data_dir, quick, settings, uri, candidates, random_state, model_card)
+        return _train(data_dir, quick, settings, uri, candidates, random_state, model_card, engine)
 
 
 def choose_winner(results):
@@ -152,9 +158,9 @@ def _designs(frame_train):
     }
 
 
-def _train(data_dir, quick, settings, uri, candidates, random_state, model_card):
+def _train(data_dir, quick, settings, uri, candidates, random_state, model_card, engine):
     started = time.perf_counter()
-    frame, y = load_training_frame(data_dir)
+    frame, y = load_training_frame(data_dir, engine)
     frame_train, frame_test, y_train, y_test = holdout_split(
         frame, y, settings.test_size, random_state
     )
@@ -351,7 +357,14 @@ def _summary(result):
 def main(argv=None):
     """CLI entry point; exit code 2 with a clear message on bad data or leakage."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", required=True, help="folder with the Kaggle CSV files")
+    parser.add_argument("--data", required=True, help="folder with the Kaggle CSV or Parquet files")
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
+        help="what computes the history aggregates: duckdb (default, one machine) or spark "
+        "(SPARK_MASTER, or local)",
+    )
     parser.add_argument("--quick", action="store_true", help="small search (demo, tests)")
     parser.add_argument(
         "--budget-minutes",
@@ -380,6 +393,7 @@ def main(argv=None):
             model_card=args.model_card,
             candidates=all_candidates() if args.all_candidates else None,
             budget_minutes=args.budget_minutes,
+            engine=args.engine,
         )
     except (DataError, LeakageError) as error:
         logger.error("%s", error)

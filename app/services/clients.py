@@ -15,11 +15,12 @@ from app.errors import AppError
 from app.extensions import db
 from app.models import Client, utcnow
 from app.services.validation import is_client_id
-from training.dataset import load_tables
-from training.features import history_aggregates
+from training.engine import DEFAULT_ENGINE, open_runner
 from training.schema import TABLES
 
 CHUNK_ROWS = 5000  # rows per executemany: bounded memory, few round trips
+# advisors look up the new applicants first; the training rows are the comparison population
+APPLICATION_TABLES = ("application_test", "application_train")
 
 
 class ClientNotFoundError(AppError, LookupError):
@@ -45,6 +46,10 @@ class LoadReport:
 
     inserted: int = 0
     updated: int = 0
+
+    def add(self, other: "LoadReport") -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
 
     def __str__(self) -> str:
         return f"{self.inserted} inserted, {self.updated} updated"
@@ -115,23 +120,37 @@ def _upsert(rows: list[dict]) -> LoadReport:
     return report
 
 
-def load_clients(data_dir) -> dict[str, LoadReport]:
+def load_clients(data_dir, engine=DEFAULT_ENGINE, **engine_options) -> dict[str, LoadReport]:
     """Load application_test (looked up by advisors) and application_train (comparison) + history.
 
+    The folder holds CSV or Parquet files, read through `engine` ("duckdb" or "spark", with
+    `engine_options` such as Spark's master); the history aggregates are computed once here and
+    stored with each client, so scoring a stored client never recomputes them.
     Idempotent: running it twice updates the same rows. Raises training.dataset.DataError.
     """
-    tables = load_tables(data_dir)
-    history = history_aggregates(tables)
+    with open_runner(engine, **engine_options) as runner:
+        runner.load(data_dir)
+        history = runner.history()
+        applications = {table: runner.applications(table) for table in APPLICATION_TABLES}
     reports = {}
     try:
-        for table in ("application_test", "application_train"):
-            if table in tables:
-                reports[table] = _upsert(_rows(tables[table], history, table))
+        for table, frame in applications.items():
+            if frame is not None:
+                reports[table] = _load_table(frame, history, table)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     return reports
+
+
+def _load_table(applications: pd.DataFrame, history: pd.DataFrame, table: str) -> LoadReport:
+    """Upsert one table CHUNK_ROWS clients at a time (their JSON rows never all in memory)."""
+    report = LoadReport()
+    for start in range(0, len(applications), CHUNK_ROWS):
+        chunk = applications.iloc[start : start + CHUNK_ROWS]
+        report.add(_upsert(_rows(chunk, history, table)))
+    return report
 
 
 def get_client(client_id: int) -> Client | None:

@@ -1,16 +1,16 @@
 """Synthetic Home Credit data at the real schema: the 8 CSV files of the Kaggle competition.
 
-    python -m training.synthetic --out DIR --clients N --seed S
+    python -m training.synthetic --out DIR --clients N --seed S [--format csv|parquet]
 
 Writes application_train.csv (N clients, about 8% defaults), application_test.csv (about 16% of N
 more clients, no TARGET, with the documented drift in SHIFTED_COLUMNS) and the six history
 tables for both. Clients are generated in blocks of CHUNK_CLIENTS, each block from its own
 random stream, so memory stays bounded and the same seed always gives the same bytes.
+`--format parquet` writes the same rows as `.parquet` files (one row group per block).
 See docs/DATA.md for what is reproduced and what is not.
 """
 
 import sys
-from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +20,7 @@ from training.schema import TABLES
 from training.synthetic.applications import make_applications
 from training.synthetic.history import make_bureau
 from training.synthetic.previous import make_previous
+from training.synthetic.writers import FORMATS, sink
 
 FILES = tuple(TABLES)  # the 8 files, in the order of schema.TABLES
 FIRST_SK_ID_CURR = 100002
@@ -60,14 +61,7 @@ def _blocks(n_clients, n_test):
             yield part, index, first_id + start, min(CHUNK_CLIENTS, total - start)
 
 
-def _write_block(handles, tables):
-    """Append one block's tables to the open CSV files (header only with the first block)."""
-    for name, frame in tables.items():
-        handle = handles[name]
-        frame.to_csv(handle, index=False, header=handle.tell() == 0, lineterminator="\n")
-
-
-def _write_all(handles, n_clients, n_test, seed, bar):
+def _write_all(output, n_clients, n_test, seed, bar):
     """Generate the blocks one after another; history ids run on across blocks."""
     next_bureau, next_prev = FIRST_SK_ID_BUREAU, FIRST_SK_ID_PREV
     for part, index, first_id, size in _blocks(n_clients, n_test):
@@ -87,12 +81,12 @@ def _write_all(handles, n_clients, n_test, seed, bar):
             "installments_payments": installments,
             "credit_card_balance": cards,
         }
-        _write_block(handles, tables)
+        output.write(tables)
         bar.update(size)
 
 
-def generate(out_dir, n_clients, seed, progress=False):
-    """Write the 8 CSV files for `n_clients` training applicants into `out_dir`.
+def generate(out_dir, n_clients, seed, progress=False, file_format="csv"):
+    """Write the 8 files (`file_format` "csv" or "parquet") for `n_clients` training applicants.
 
     Returns the paths. `progress` shows a tqdm bar on stderr.
     """
@@ -102,18 +96,15 @@ def generate(out_dir, n_clients, seed, progress=False):
         )
     if not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed: must be a whole number >= 0, got {seed!r}")
+    if file_format not in FORMATS:
+        raise ValueError(f"format: must be one of {', '.join(FORMATS)}, got {file_format!r}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     n_test = max(1, round(n_clients * TEST_SHARE))
-    paths = [out_dir / f"{name}.csv" for name in FILES]
-    with ExitStack() as stack:
-        handles = {
-            name: stack.enter_context(path.open("w", newline=""))
-            for name, path in zip(FILES, paths, strict=True)
-        }
-        total = n_clients + n_test
-        bar = stack.enter_context(
-            tqdm(total=total, unit="client", disable=not progress, file=sys.stderr)
-        )
-        _write_all(handles, n_clients, n_test, int(seed), bar)
-    return paths
+    total = n_clients + n_test
+    with (
+        sink(file_format, out_dir, FILES) as output,
+        tqdm(total=total, unit="client", disable=not progress, file=sys.stderr) as bar,
+    ):
+        _write_all(output, n_clients, n_test, int(seed), bar)
+    return output.paths

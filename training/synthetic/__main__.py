@@ -1,6 +1,6 @@
 """Command line of the synthetic generator (what it writes: the package docstring).
 
-    python -m training.synthetic --out DIR --clients N --seed S
+    python -m training.synthetic --out DIR --clients N --seed S [--format csv|parquet]
 
 A bad argument or an output folder that cannot be written exits with code 2 and a message
 that names the argument, never a traceback.
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from training import synthetic
 from training.synthetic import MAX_CLIENTS, generate
+from training.synthetic.writers import FORMATS
 
 
 def _positive_int(text):
@@ -46,9 +47,15 @@ def main(argv=None):
         "--clients", required=True, type=_positive_int, help="application_train rows"
     )
     parser.add_argument("--seed", type=_seed, default=42, help="random seed (default 42)")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="csv",
+        help="csv (the Kaggle files, default) or parquet (smaller, faster to read)",
+    )
     args = parser.parse_args(argv)
     try:
-        paths = generate(args.out, args.clients, args.seed, progress=True)
+        paths = generate(args.out, args.clients, args.seed, progress=True, file_format=args.format)
     except OSError as error:
         parser.error(f"--out: cannot write to {args.out}: {error.strerror}")
     print(f"wrote {len(paths)} files to {args.out}")
