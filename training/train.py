@@ -96,8 +96,9 @@ def holdout_split(frame, y, test_size, random_state):
     """The one train/test split: stratified and seeded, so the test clients can be found again.
 
     Returns (frame_train, frame_test, y_train, y_test). It depends only on the rows (in
-    SK_ID_CURR order, see load_training_frame), the labels and the two settings (kept in the model report as `test_size` and `random_state`):
-    the demo re-derives the model's test clients from application_train.csv with it.
+    SK_ID_CURR order, see load_training_frame), the labels and the two settings (kept in the
+    model report as `test_size` and `random_state`): the demo re-derives the model's test
+    clients from application_train.csv with it.
     """
     return train_test_split(frame, y, test_size=test_size, stratify=y, random_state=random_state)
 
