@@ -10,10 +10,13 @@ import uuid
 
 import sqlalchemy as sa
 from flask import Flask, g, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from app.config import load_config
-from app.extensions import csrf, db, login_manager, migrate
-from app.services.formatting import percent
+from app.extensions import babel, csrf, db, login_manager, migrate
+from app.i18n import N_, init_i18n, select_language
+from app.services.formatting import amount, number, percent, significant, when
 
 
 def create_app(config=None) -> Flask:
@@ -31,7 +34,14 @@ def create_app(config=None) -> Flask:
     register_commands(app)
     register_request_id(app)
     register_security(app)
-    app.add_template_filter(percent)
+    for number_filter in (
+        percent,
+        amount,
+        number,
+        significant,
+        when,
+    ):  # numbers in the page's language
+        app.add_template_filter(number_filter)
     return app
 
 
@@ -54,8 +64,11 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Please sign in to see this page."
+    login_manager.login_message = N_("Please sign in to see this page.")
+    login_manager.localize_callback = gettext  # the message above, in the page's language
     login_manager.login_message_category = "info"
+    babel.init_app(app, locale_selector=select_language)
+    init_i18n(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -71,7 +84,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(monitoring_bp)
-    init_layout(app, nav_items=[("Monitoring", "monitoring.index")], alert_providers=[drift_alerts])
+    monitoring_link = (_l("Monitoring"), "monitoring.index")
+    init_layout(app, nav_items=[monitoring_link], alert_providers=[drift_alerts])
 
 
 def register_errorhandlers(app: Flask) -> None:

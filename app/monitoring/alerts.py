@@ -1,6 +1,7 @@
 """The drift banner, shown on every signed-in page (the factory hands it to the page layout)."""
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -28,6 +29,6 @@ def drift_alerts() -> list[dict]:
             "level": "warning",
             "message": message,
             "url": url_for("monitoring.index"),
-            "link_text": "See the monitoring page",
+            "link_text": _("See the monitoring page"),
         }
     ]

@@ -1,6 +1,7 @@
 """The advisor pages: thin views over the scoring, comparison and counterfactual services."""
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
@@ -33,7 +34,10 @@ def _actor() -> str:
 @bp.get("/")
 def home():
     form = FindClientForm(formdata=None)
-    return render_template("pages/home.html", form=form, recent=dashboard.recent_scorings())
+    recent = dashboard.recent_scorings()
+    return render_template(
+        "pages/home.html", form=form, recent=recent, sources=presenters.sources()
+    )
 
 
 @bp.get("/clients/find")
@@ -42,7 +46,9 @@ def find_client():
     if form.validate():
         return redirect(url_for("pages.client_page", client_id=form.client_id.data))
     recent = dashboard.recent_scorings()
-    return render_template("pages/home.html", form=form, recent=recent), 400
+    return render_template(
+        "pages/home.html", form=form, recent=recent, sources=presenters.sources()
+    ), 400
 
 
 @bp.get("/clients/<int:client_id>")
@@ -52,7 +58,7 @@ def client_page(client_id: int):
     form = ComparisonForm(MultiDict({**COMPARISON_DEFAULTS, **request.args.to_dict()}))
     if not form.validate():
         form.process(data=COMPARISON_DEFAULTS)  # show the defaults, and say why
-        flash("Unknown comparison choice; the default comparison is shown instead.", "warning")
+        flash(_("Unknown comparison choice; the default comparison is shown instead."), "warning")
     return render_template(
         "pages/client.html",
         client=client,
@@ -83,9 +89,8 @@ def what_if(client_id: int):
         client=client,
         form=form,
         original=presenters.decision_summary(original),
-        original_score=original,
         result=result and presenters.decision_summary(result),
-        result_score=result,
+        change=result and presenters.probability_change(original, result),
     ), status
 
 
@@ -115,7 +120,7 @@ def new_application():
     if form.save_as_client.data:
         client = dashboard.save_new_client(form.application)
         application.client_id = client.sk_id_curr
-        flash(f"Application saved as client {client.sk_id_curr}.", "success")
+        flash(_("Application saved as client %(id)s.", id=client.sk_id_curr), "success")
     score = scoring.score_and_log([application], "page", _actor(), g.get("request_id"))[0]
     return render_template(
         "pages/new_application.html",
