@@ -34,6 +34,7 @@ def create_app(config=None) -> Flask:
     register_commands(app)
     register_request_id(app)
     register_security(app)
+    register_compression(app)
     for number_filter in (
         percent,
         amount,
@@ -118,6 +119,13 @@ def register_request_id(app: Flask) -> None:
         if "request_id" in g:
             response.headers["X-Request-ID"] = g.request_id
         return response
+
+
+def register_compression(app: Flask) -> None:
+    """gzip for pages and stylesheets (app/compression.py); the API is left as it is."""
+    from app.compression import init_compression
+
+    init_compression(app)
 
 
 def register_security(app: Flask) -> None:
