@@ -32,7 +32,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po |
 	$(BIN)/pybabel compile --statistics -l $* -d translations
 
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k Nn_:1,2 --add-location=file \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k Nn_:1,2 -k plural:1,2 --add-location=file \
 	  --sort-by-file --project="Pret a depenser" -o translations/messages.pot app templates
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching \
 	  --ignore-obsolete --width=100

@@ -24,7 +24,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, get_translations, gettext
 from flask_login import current_user
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,13 @@ def N_(message: str) -> str:  # noqa: N802 (the gettext convention, as in _())
 def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802
     """Marks a singular/plural pair for extraction (pybabel -k Nn_:1,2); ngettext(*pair, n)."""
     return singular, plural
+
+
+def plural(singular: str, plural_form: str, count: int, **values) -> str:
+    """ngettext whose %(num)s is the caller's formatted count ("1 500"), not the raw number
+    (Flask-Babel's ngettext always fills num itself)."""
+    values.setdefault("num", count)
+    return get_translations().ungettext(singular, plural_form, count) % values
 
 
 def translated(message: str | None) -> str | None:

@@ -9,9 +9,8 @@ import re
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
-from app.i18n import N_, translated
+from app.i18n import N_, plural, translated
 from app.models import DriftRun
 from app.services.formatting import amount, number, percent
 
@@ -78,10 +77,10 @@ def compared(run: DriftRun) -> str:
     last = re.fullmatch(r"last (\d+) predictions", run.source_detail or "")
     if run.source == "window" and window:
         days = float(window.group(1))
-        return ngettext("last %(num)s day", "last %(num)s days", int(days), num=number(days, 0))
+        return plural("last %(num)s day", "last %(num)s days", int(days), num=number(days, 0))
     if run.source == "last" and last:
         count = int(last.group(1))
-        return ngettext("last prediction", "last %(num)s predictions", count, num=amount(count))
+        return plural("last prediction", "last %(num)s predictions", count, num=amount(count))
     return run.source_detail
 
 

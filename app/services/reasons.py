@@ -9,9 +9,9 @@ machine contract, whatever the caller's language); the pages say it in their own
 import math
 from dataclasses import dataclass
 
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 
-from app.i18n import N_, Nn_, translated
+from app.i18n import N_, Nn_, plural, translated
 from app.services import formatting
 from training.domain import NOT_EMPLOYED_DAYS, employment_years, years_from_days
 from training.features import GROUP_LABELS, NEVER_A_REFUSAL_REASON, PROTECTED_GROUPS
@@ -60,7 +60,7 @@ class Phrase:
         values = {name: PAGE_FORMATS[kind](v) for name, kind, v in self.values}
         if self.forms is not None:
             number = int(next(v for name, _, v in self.values if name == self.count))
-            return ngettext(*self.forms, number, **values)
+            return plural(*self.forms, number, **values)
         return gettext(self.pattern, **values)
 
 

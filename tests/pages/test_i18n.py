@@ -26,7 +26,7 @@ from tests.pages.page_tour import ANONYMOUS_TOUR, signed_in_tour, store_drift_ru
 ROOT = Path(__file__).parents[2]
 CATALOG = ROOT / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
 # The same keywords as `make messages` (Makefile): Babel's defaults (_, gettext, ngettext, N_ ...)
-# plus lazy_gettext / _l and the plural marker Nn_.
+# plus lazy_gettext / _l, the plural marker Nn_ and app.i18n.plural.
 KEYWORDS = {
     "_": None,
     "gettext": None,
@@ -35,6 +35,7 @@ KEYWORDS = {
     "_l": None,
     "lazy_gettext": None,
     "Nn_": (1, 2),
+    "plural": (1, 2),
 }
 METHODS = [("**.py", "python"), ("**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
@@ -89,8 +90,16 @@ def test_compiled_catalog_is_the_current_one(french_catalog):
     assert compiled.exists(), "run `make translations`"
     with compiled.open("rb") as f:
         built = read_mo(f)
-    source = {m.id: m.string for m in french_catalog if m.id and not m.fuzzy}
-    assert {m.id: m.string for m in built if m.id} == source
+    def entries(catalog):
+        return {
+            tuple(m.id) if isinstance(m.id, list | tuple) else m.id: (
+                tuple(m.string) if isinstance(m.string, list | tuple) else m.string
+            )
+            for m in catalog
+            if m.id and not m.fuzzy
+        }
+
+    assert entries(built) == entries(french_catalog)
 
 
 def test_words_from_training_and_the_data_are_listed_for_translation():
