@@ -77,6 +77,7 @@ class Marker:
     y: float | None
     label: str
     rule: bool = True
+    anchor: str | None = None  # where the words sit: "start", "end"; None: svg.py decides
 
 
 @dataclass
@@ -178,7 +179,10 @@ def gauge_chart(probability: float, threshold: float, chart_id: str = "gauge") -
         [_("Measure"), _("Probability of default")],
         [[this_client, percent(probability)], [_("Refusal threshold"), percent(threshold)]],
     )
-    marker = Marker(100 * probability, None, f"{this_client} {percent(probability)}", rule=False)
+    # The client's words run away from the threshold's rule, and never off the right edge.
+    anchor = "end" if probability < threshold or probability > 0.6 else "start"
+    words = f"{this_client} {percent(probability)}"
+    marker = Marker(100 * probability, None, words, rule=False, anchor=anchor)
     return Chart(
         chart_id, _("Risk compared with the threshold"), summary, spec, table, GAUGE_FRAME, marker
     )
@@ -268,14 +272,21 @@ def _client_marker(frame: Frame, x: float, y: float | None) -> Marker:
 
 
 SCATTER_PADDING = _padding(left=80, top=16, right=28, bottom=48)
+EDGE_SHARE = 0.01  # the scatter's axes leave out the 1% most extreme clients at each end
 
 
-def nice_domain(values: list[float], ticks: int = 5) -> tuple[float, float]:
-    """[low, high] rounded outwards to a round step (1, 2 or 5 x 10^k), about `ticks` steps."""
-    finite = [v for v in values if v is not None and math.isfinite(v)]
+def _clamped(domain: tuple[float, float]) -> dict:
+    return {"domain": list(domain), "nice": False, "clamp": True}
+
+
+def nice_domain(values: list[float], ticks: int = 5, share: float = 0.0) -> tuple[float, float]:
+    """[low, high] rounded outwards to a round step (1, 2 or 5 x 10^k), about `ticks` steps;
+    `share` of the values at each end may fall outside (they are drawn on the edge)."""
+    finite = sorted(v for v in values if v is not None and math.isfinite(v))
     if not finite:
         return (0.0, 1.0)
-    low, high = min(finite), max(finite)
+    cut = int(share * (len(finite) - 1))
+    low, high = finite[cut], finite[len(finite) - 1 - cut]
     if high <= low:
         return (low - 1.0, high + 1.0)
     raw = (high - low) / ticks
@@ -292,16 +303,19 @@ def scatter_chart(
     table: Table,
     chart_id: str = "scatter",
 ) -> Chart:
-    """Two variables for a population sample (hollow circles) and the client (filled diamond)."""
-    x_domain = nice_domain([p["x"] for p in points])
-    y_domain = nice_domain([p["y"] for p in points])
+    """Two variables for a population sample (hollow circles) and the client (filled diamond).
+
+    The axes span the 1st to 99th percentile, as the histogram's bins do: the few extreme
+    clients are drawn on the edge rather than squeezing everyone else into a corner."""
+    x_domain = nice_domain([p["x"] for p in points], share=EDGE_SHARE)
+    y_domain = nice_domain([p["y"] for p in points], share=EDGE_SHARE)
     frame = Frame(WIDTH, 300, SCATTER_PADDING, x_domain, y_domain)
     template = _scatter_template(labels)
     layer = dict(template["layer"][0])
     layer["encoding"] = {
         **layer["encoding"],
-        "x": {**layer["encoding"]["x"], "scale": {"domain": list(x_domain), "nice": False}},
-        "y": {**layer["encoding"]["y"], "scale": {"domain": list(y_domain), "nice": False}},
+        "x": {**layer["encoding"]["x"], "scale": _clamped(x_domain)},
+        "y": {**layer["encoding"]["y"], "scale": _clamped(y_domain)},
     }
     spec = with_data({**template, "layer": [layer]}, {"points": points})
     marker = None

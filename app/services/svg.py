@@ -156,6 +156,8 @@ def _marker_svg(chart: Chart, marker: Marker) -> str:
     elif marker.y is None:
         text_y = top - 10  # the gauge: the second row of words above the bar
         anchor, dx = "middle", 0
+    if marker.anchor is not None:
+        anchor, dx = marker.anchor, (-12 if marker.anchor == "end" else 12)
     else:
         text_y = y - 12
     parts.append(

@@ -40,7 +40,11 @@ def test_gauge_marks_threshold_in_the_spec_and_client_as_a_marker():
     assert chart.table.rows == [["This client", "23.4%"], ["Refusal threshold", "10.0%"]]
     # The client is not in the spec (one cached drawing serves every client) but a marker.
     assert "23.4" not in json.dumps(chart.spec)
-    assert chart.marker == charts.Marker(pytest.approx(23.4), None, "This client 23.4%", rule=False)
+    assert chart.marker == charts.Marker(
+        pytest.approx(23.4), None, "This client 23.4%", rule=False, anchor="start"
+    )
+    below = charts.gauge_chart(0.05, 0.1).marker
+    assert below.anchor == "end"  # the words run away from the threshold's rule
     assert chart.frame.x(23.4) == pytest.approx(24 + 0.234 * 480)
 
 
@@ -90,8 +94,8 @@ def test_scatter_domains_are_round_and_hold_every_point():
     chart = charts.scatter_chart(points, {"x": 3.0, "y": 4.0}, ("Income", "Credit"), "s", table)
     assert_valid(chart.spec)
     scale = chart.spec["layer"][0]["encoding"]
-    assert scale["x"]["scale"] == {"domain": [0, 100], "nice": False}
-    assert scale["y"]["scale"] == {"domain": [0, 200], "nice": False}
+    assert scale["x"]["scale"] == {"domain": [0, 100], "nice": False, "clamp": True}
+    assert scale["y"]["scale"] == {"domain": [0, 200], "nice": False, "clamp": True}
     assert chart.marker == charts.Marker(3.0, 4.0, "This client", rule=False)
     assert chart.title == "Credit against income"
 
@@ -102,6 +106,12 @@ def test_scatter_domains_are_round_and_hold_every_point():
 )
 def test_nice_domain(values, domain):
     assert charts.nice_domain(values) == domain
+
+
+def test_nice_domain_leaves_the_extremes_on_the_edge():
+    values = [float(v) for v in range(1, 200)] + [10_000.0]
+    assert charts.nice_domain(values) == (0.0, 10_000.0)
+    assert charts.nice_domain(values, share=0.01) == (0.0, 200.0)  # 10,000 sits on the edge
 
 
 @pytest.mark.parametrize("diagonal", [True, False])

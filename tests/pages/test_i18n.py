@@ -90,6 +90,7 @@ def test_compiled_catalog_is_the_current_one(french_catalog):
     assert compiled.exists(), "run `make translations`"
     with compiled.open("rb") as f:
         built = read_mo(f)
+
     def entries(catalog):
         return {
             tuple(m.id) if isinstance(m.id, list | tuple) else m.id: (
