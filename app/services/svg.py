@@ -131,6 +131,21 @@ def cache_stats() -> dict:
         return {**_stats, "size": len(_drawings)}
 
 
+def _words_position(frame, marker: Marker, x: float, y: float) -> tuple[float, float, str]:
+    """Where the client's words go: above the plot beside a rule (histogram), on the row above
+    the bar (gauge), or above and beside the diamond (scatter); toward the roomier side."""
+    right_half = x > frame.padding["left"] + frame.width * 0.6
+    anchor = marker.anchor or ("end" if right_half else "start")
+    if marker.rule:
+        text_y = frame.padding["top"] - 8
+    elif marker.y is None:
+        text_y = frame.padding["top"] - 10
+    else:
+        text_y = y - 12
+    dx = {"start": 12, "end": -12}.get(anchor, 0)
+    return x + dx, text_y, anchor
+
+
 def _marker_svg(chart: Chart, marker: Marker) -> str:
     """The client's diamond, an optional dashed rule and its words, in drawing units."""
     frame = chart.frame
@@ -149,19 +164,9 @@ def _marker_svg(chart: Chart, marker: Marker) -> str:
         f'<path d="M{x:.1f},{y - size:.1f}L{x + size:.1f},{y:.1f}L{x:.1f},{y + size:.1f}'
         f'L{x - size:.1f},{y:.1f}Z" fill="{RED}" stroke="#fff" stroke-width="1.5"/>'
     )
-    right_half = x > frame.padding["left"] + frame.width * 0.6
-    anchor, dx = ("end", -12) if right_half else ("start", 12)
-    if marker.rule:
-        text_y = top - 8  # above the plot, beside the rule
-    elif marker.y is None:
-        text_y = top - 10  # the gauge: the second row of words above the bar
-        anchor, dx = "middle", 0
-    if marker.anchor is not None:
-        anchor, dx = marker.anchor, (-12 if marker.anchor == "end" else 12)
-    else:
-        text_y = y - 12
+    text_x, text_y, anchor = _words_position(frame, marker, x, y)
     parts.append(
-        f'<text x="{x + dx:.1f}" y="{text_y:.1f}" text-anchor="{anchor}" font-family="sans-serif" '
+        f'<text x="{text_x:.1f}" y="{text_y:.1f}" text-anchor="{anchor}" font-family="sans-serif" '
         f'font-size="{FONT_PX + 1}" font-weight="bold" fill="{RED}" stroke="#fff" '
         f'stroke-width="4" paint-order="stroke">{escape(marker.label)}</text>'
     )

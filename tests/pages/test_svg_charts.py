@@ -156,3 +156,27 @@ def test_every_drawing_differs_by_language(app):
         {"left": 10, "top": 10, "right": 10, "bottom": 40},
     )
     assert svg.draw(spec, "en") != svg.draw(spec, "fr")
+
+
+def _marker_words(chart) -> tuple[float, float, str]:
+    marker = re.search(
+        r'<g class="chart__marker">.*?<text x="([\d.]+)" y="([-\d.]+)"', str(chart.svg)
+    )
+    return float(marker.group(1)), float(marker.group(2)), marker.group(0)
+
+
+def test_the_clients_words_sit_where_they_cover_nothing(english):
+    histogram = charts.histogram_chart(_bins(), 42_000.0, "Credit amount", "s", "distribution")
+    x, y, _ = _marker_words(histogram)
+    assert y < histogram.frame.padding["top"]  # above the bars, beside the rule
+    assert x > histogram.frame.x(42_000.0)  # to the right: the left half of the plot
+    gauge = charts.gauge_chart(0.05, 0.1)
+    x, y, _ = _marker_words(gauge)
+    assert y < charts.GAUGE_FRAME.padding["top"] and x < gauge.frame.x(5.0)  # away from the rule
+    points = [{"x": float(i), "y": float(i)} for i in range(100)]
+    scatter = charts.scatter_chart(
+        points, {"x": 90.0, "y": 50.0}, ("A", "B"), "s", charts.Table("c", [], [])
+    )
+    x, y, words = _marker_words(scatter)
+    assert 'text-anchor="end"' in words and x < scatter.frame.x(90.0)
+    assert y < scatter.frame.y(50.0)
