@@ -160,7 +160,7 @@ def test_every_drawing_differs_by_language(app):
 
 def _marker_words(chart) -> tuple[float, float, str]:
     marker = re.search(
-        r'<g class="chart__marker">.*?<text x="([\d.]+)" y="([-\d.]+)"', str(chart.svg)
+        r'<g class="chart__marker">.*?<text x="([\d.]+)" y="([-\d.]+)"[^>]*>', str(chart.svg)
     )
     return float(marker.group(1)), float(marker.group(2)), marker.group(0)
 
