@@ -45,7 +45,7 @@ def test_gauge_marks_threshold_in_the_spec_and_client_as_a_marker():
     )
     below = charts.gauge_chart(0.05, 0.1).marker
     assert below.anchor == "end"  # the words run away from the threshold's rule
-    assert chart.frame.x(23.4) == pytest.approx(24 + 0.234 * 480)
+    assert chart.frame.x(23.4) == pytest.approx(24 + 0.234 * charts.WIDTH)
 
 
 def test_gauge_words_stay_inside_the_drawing_for_a_high_threshold():
@@ -73,7 +73,7 @@ def test_histogram_has_an_explicit_domain_and_the_client_as_a_marker():
     assert chart.spec["datasets"]["bins"] == _bins()
     assert chart.table.rows[4] == ["4 to 5", "40"]
     assert chart.marker == charts.Marker(2.5, None, "This client", rule=True)
-    assert chart.frame.x(2.5) == pytest.approx(72 + 0.5 * 480)
+    assert chart.frame.x(2.5) == pytest.approx(72 + 0.5 * charts.WIDTH)
 
 
 def test_histogram_marker_outside_the_bins_says_so_and_stays_on_the_edge():
