@@ -99,12 +99,13 @@ def test_the_switcher_works_by_keyboard_and_without_javascript(browser, tour_ser
     button = page.locator("button[name=language][value=fr]")
     assert button.get_attribute("lang") == "fr" and button.inner_text() == "Français"
     button.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{tour_server}/model")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == f"{tour_server}/model"
     assert page.evaluate("document.documentElement.lang") == "fr"
     assert page.locator("h1").inner_text() == "Le modèle de score"
-    page.locator("button[name=language][value=en]").click()
-    page.wait_for_url(f"{tour_server}/model")
+    with page.expect_navigation():
+        page.locator("button[name=language][value=en]").click()
     assert page.locator("h1").inner_text() == "The scoring model"
     context.close()
     _forget_language(tour_app)  # the stored setting would beat the other tests' browsers
