@@ -4,9 +4,11 @@ drawn as SVG, rendering).
     python -m benchmarks.bench_pages --data DIR --model-uri URI [--tracking-uri URI] [--requests N]
 
 Builds a throwaway SQLite database with the clients of DIR and one advisor, then requests
-/clients/<id> through Flask's test client (no network: pure server time) for N requests over
+/clients/<id> through Flask's test client (no network: pure server time) for N rounds over
 distinct clients, after a warm-up that loads the model, the comparison population and the SVG
-converter. Measured in the same run:
+converter. The conditions are interleaved round by round, so a shared machine's load falls on
+all of them alike; wall time and CPU time (all threads of the process, vl-convert's included)
+are both reported. Conditions:
 - warm: the drawing cache kept (the steady state: every client shares the population drawings);
 - cold: the drawing cache emptied before every request, so all three charts are drawn;
 - French: warm, with Accept-Language: fr;
@@ -50,25 +52,42 @@ def build_app(data_dir: str, model_uri: str, tracking_uri: str | None, folder: P
     return app, ids
 
 
-def timed_requests(client, paths: list[str], cold: bool = False, language: str = "en"):
-    timings = []
-    for path in paths:
-        if cold:
-            svg.clear_cache()
-        started = time.perf_counter()
-        response = client.get(path, headers={"Accept-Language": language})
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    return timings
+def timed(client, path: str, language: str = "en") -> tuple[float, float]:
+    """(wall ms, CPU ms) of one request."""
+    started, cpu = time.perf_counter(), time.process_time()
+    response = client.get(path, headers={"Accept-Language": language})
+    timing = ((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000)
+    assert response.status_code == 200, (path, response.status_code)
+    return timing
 
 
-def summary(name: str, timings: list[float]) -> str:
-    ordered = sorted(timings)
-    p95 = ordered[int(0.95 * (len(ordered) - 1))]
+def timed_requests(client, paths: list[str]) -> list[tuple[float, float]]:
+    return [timed(client, path) for path in paths]
+
+
+def summary(name: str, timings: list[tuple[float, float]]) -> str:
+    wall = sorted(t[0] for t in timings)
+    p95 = wall[int(0.95 * (len(wall) - 1))]
+    cpu = statistics.median(t[1] for t in timings)
     return (
-        f"{name}, {len(ordered)} requests: p50 {statistics.median(ordered):.1f} ms, "
-        f"p95 {p95:.1f} ms, max {ordered[-1]:.1f} ms"
+        f"{name}, {len(wall)} requests: p50 {statistics.median(wall):.1f} ms, "
+        f"p95 {p95:.1f} ms, max {wall[-1]:.1f} ms; CPU p50 {cpu:.1f} ms"
     )
+
+
+def interleaved(client, paths: list[str], cold_every: int) -> dict[str, list]:
+    """The conditions one after the other for each client, so load hits them alike."""
+    found = {"warm": [], "cold": [], "French, warm": [], "without drawing": []}
+    for round_, path in enumerate(paths):
+        found["warm"].append(timed(client, path))
+        found["French, warm"].append(timed(client, path, "fr"))
+        with mock.patch.object(charts.Chart, "svg", Markup("")):
+            found["without drawing"].append(timed(client, path))
+        if round_ % cold_every == 0:
+            svg.clear_cache()  # every chart of this request is drawn again
+            found["cold"].append(timed(client, path))
+            timed(client, path, "fr")  # refill the cache for the next round's warm requests
+    return found
 
 
 def page_weight(client, path: str) -> str:
