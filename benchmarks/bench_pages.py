@@ -114,22 +114,17 @@ def main(argv=None) -> None:
         app, ids = build_app(args.data, args.model_uri, args.tracking_uri, Path(folder))
         client = app.test_client()
         client.post("/auth/sign-in", data={"username": "bench", "password": "bench-password"})
-        timed_requests(client, [f"/clients/{i}" for i in ids[:5]])  # warm-up
+        for language in ("en", "fr"):  # warm-up: model, population, converter, both languages
+            for i in ids[:5]:
+                timed(client, f"/clients/{i}", language)
         paths = [f"/clients/{ids[i % len(ids)]}" for i in range(n)]
-        lines = [summary("client page, warm drawing cache", timed_requests(client, paths))]
-        lines.append(
-            summary("client page, cold drawing cache", timed_requests(client, paths[:few], True))
-        )
-        lines.append(
-            summary("client page in French, warm", timed_requests(client, paths, False, "fr"))
-        )
+        found = interleaved(client, paths, cold_every=max(1, n // few))
+        lines = [summary(f"client page, {name}", timings) for name, timings in found.items()]
         similar = [
             f"/clients/{i}?age_band=30-39&contract_type=Cash+loans&variable=AGE_YEARS"
             for i in ids[:few]
         ]
         lines.append(summary("with similar-client filters, warm", timed_requests(client, similar)))
-        with mock.patch.object(charts.Chart, "svg", Markup("")):
-            lines.append(summary("client page without drawing", timed_requests(client, paths)))
         lines.append(page_weight(client, paths[0]))
         lines.append(f"drawings: {svg.cache_stats()}")
     print("\n".join(lines))
