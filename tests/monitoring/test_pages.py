@@ -94,7 +94,7 @@ def test_page_tells_the_latest_run_in_words_with_sorted_table_and_charts(
     assert order == sorted(order)
     assert table.count("Yes, drifted") == 2
     for chart_id in ("drift-share-history", "mean-probability-history"):
-        assert re.search(rf'role="img" aria-label="[^"]+">\s*<div [^>]*id="{chart_id}"', page)
+        assert re.search(rf'<div class="chart__figure" id="{chart_id}"><svg [^>]*role="img"', page)
         assert f'id="{chart_id}-heading"' in page
     assert "went from 0% to 50%" in page
     assert "went from 10.0% to 14.0%" in page
