@@ -68,16 +68,18 @@ def serve(folder: Path, model_uri: str, tracking_uri: str | None) -> subprocess.
     if tracking_uri:
         env["MLFLOW_TRACKING_URI"] = tracking_uri
     command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "app:create_app()"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    for _ in range(120):
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    for _ in range(180):
         try:
-            if requests.get(f"http://127.0.0.1:{PORT}/api/health", timeout=2).ok:
+            if requests.get(f"http://127.0.0.1:{PORT}/api/health", timeout=10).ok:
                 return server
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         time.sleep(1)
     server.terminate()
-    raise SystemExit("gunicorn did not answer /api/health within 2 minutes")
+    raise SystemExit("gunicorn did not answer /api/health within 3 minutes")
 
 
 def session_cookie(base: str, language: str) -> str:
@@ -105,7 +107,12 @@ def lighthouse(url: str, cookie: str, out: Path) -> dict:
         "--chrome-flags=--headless --no-sandbox",
         f"--extra-headers={json.dumps({'Cookie': cookie})}",
     ]
-    subprocess.run(command, env=env, check=True, timeout=300)
+    for attempt in range(3):  # Lighthouse's trace recording sometimes fails on a loaded machine
+        if subprocess.run(command, env=env, timeout=300).returncode == 0:
+            break
+        print(f"  lighthouse failed on {url} (attempt {attempt + 1}); again", flush=True)
+    else:
+        raise SystemExit(f"Lighthouse failed 3 times on {url}")
     report = json.loads(out.read_text())
     scores = {c: round(100 * report["categories"][c]["score"]) for c in CATEGORIES}
     audits = report["audits"]
@@ -138,6 +145,8 @@ def main(argv=None) -> None:
     parser.add_argument("--tracking-uri")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--language", choices=["en", "fr"], default="en")
+    parser.add_argument("--pages", nargs="*", help="only these pages (default: all)")
+    parser.add_argument("--keep", help="a folder to keep each page's last report in")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -154,9 +163,14 @@ def main(argv=None) -> None:
                 "model": "/model",
                 "monitoring": "/monitoring",
             }
+            for path in pages.values():  # each page once: the steady state has its drawings
+                requests.get(base + path, headers={"Cookie": cookie}, timeout=60)
             for page, path in pages.items():
-                print(describe(page, [lighthouse(base + path, cookie, folder / "r.json")
-                                      for _ in range(args.runs)]), flush=True)  # fmt: skip
+                if args.pages and page not in args.pages:
+                    continue
+                report = Path(args.keep or folder) / f"{page}.json"
+                runs = [lighthouse(base + path, cookie, report) for _ in range(args.runs)]
+                print(describe(page, runs), flush=True)
         finally:
             server.terminate()
             server.wait(timeout=30)
