@@ -41,7 +41,7 @@ system-deps:
 	bash .ci/install-system-deps
 
 data: $(DEMO_DATA)/application_train.csv
-$(DEMO_DATA)/application_train.csv: | $(VENV)/.installed translations
+$(DEMO_DATA)/application_train.csv: | $(VENV)/.installed
 	$(BIN)/python -m training.synthetic --out $(DEMO_DATA) --clients $(DEMO_CLIENTS) --seed 42
 
 model: instance/.model-trained

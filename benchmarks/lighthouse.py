@@ -156,6 +156,7 @@ def main(argv=None) -> None:
         try:
             cookie = session_cookie(base, args.language)
             pages = {
+                "home": "/",
                 "client": f"/clients/{ids['accepted']}",
                 "what-if": f"/clients/{ids['refused']}/what-if",
                 "what-would-change": f"/clients/{ids['refused']}/what-would-change",
