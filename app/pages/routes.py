@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from app.pages import presenters
+from app.pages import model_presenter, presenters
 from app.pages.forms import ApplicationForm, ComparisonForm, FindClientForm, NewApplicationForm
 from app.services import charts, counterfactual, dashboard, model_store, scoring
 from app.services.clients import application_fields, require_client
@@ -133,4 +133,6 @@ def new_application():
 @bp.get("/model")
 def model():
     loaded = model_store.get_model()
-    return render_template("pages/model.html", loaded=loaded, **presenters.model_view(loaded.model))
+    return render_template(
+        "pages/model.html", loaded=loaded, **model_presenter.model_view(loaded.model)
+    )

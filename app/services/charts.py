@@ -101,7 +101,7 @@ class Chart:
         return inline(self)
 
 
-def _padding(left=64, top=12, right=24, bottom=48) -> dict:
+def padding(left=64, top=12, right=24, bottom=48) -> dict:
     return {"left": left, "top": top, "right": right, "bottom": bottom}
 
 
@@ -151,7 +151,7 @@ def _with_x_domain(template: dict, domain: tuple[float, float]) -> dict:
 
 
 # Two rows of words above the bar (the threshold, then the client), the axis and legend below.
-GAUGE_FRAME = Frame(WIDTH, 44, _padding(left=24, top=52, right=24, bottom=86), (0.0, 100.0))
+GAUGE_FRAME = Frame(WIDTH, 44, padding(left=24, top=52, right=24, bottom=86), (0.0, 100.0))
 
 
 def gauge_chart(probability: float, threshold: float, chart_id: str = "gauge") -> Chart:
@@ -227,7 +227,7 @@ def _gauge_template(labels: tuple[str, str, str], words_right_of_rule: bool) -> 
 # --- A population and the client ----------------------------------------------------------------
 
 
-HISTOGRAM_PADDING = _padding(left=72, top=28, right=28, bottom=48)
+HISTOGRAM_PADDING = padding(left=72, top=28, right=28, bottom=48)
 
 
 def histogram_chart(
@@ -271,7 +271,7 @@ def _client_marker(frame: Frame, x: float, y: float | None) -> Marker:
     return Marker(x, y, label, rule=y is None)
 
 
-SCATTER_PADDING = _padding(left=80, top=16, right=28, bottom=48)
+SCATTER_PADDING = padding(left=80, top=16, right=28, bottom=48)
 EDGE_SHARE = 0.01  # the scatter's axes leave out the 1% most extreme clients at each end
 
 
@@ -337,65 +337,3 @@ def _scatter_template(labels: tuple[str, str]) -> dict:
         )
     )
     return configured(alt.layer(population), WIDTH, 300, SCATTER_PADDING)
-
-
-# --- The model page -----------------------------------------------------------------------------
-
-
-def bar_chart(
-    rows: list[dict], value_title: str, title: str, summary: str, table: Table, chart_id: str
-) -> Chart:
-    """Horizontal bars (label, value) sorted by value; used for global importance."""
-    chart = (
-        alt.Chart(alt.Data(name="bars"))
-        .mark_bar(color=NAVY)
-        .encode(
-            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=290)),
-            x=alt.X("value:Q", title=value_title, axis=alt.Axis(tickCount=5)),
-        )
-    )
-    height = max(120, 26 * len(rows))
-    padding = _padding(left=300, top=8, right=24, bottom=48)
-    spec = with_data(configured(chart, 300, height, padding), {"bars": rows})
-    return Chart(chart_id, title, summary, spec, table)
-
-
-def line_chart(
-    points: list[dict],
-    axis_titles: tuple[str, str],
-    marker: dict | None,
-    text: tuple[str, str],
-    table: Table,
-    chart_id: str,
-    diagonal: bool = False,
-) -> Chart:
-    """A line with point symbols (x, y); optional vertical marker (x, label) and y=x diagonal."""
-    title, summary = text
-    base = alt.Chart(alt.Data(name="points")).encode(
-        x=alt.X("x:Q", title=axis_titles[0], axis=alt.Axis(tickCount=5)),
-        y=alt.Y("y:Q", title=axis_titles[1], axis=alt.Axis(tickCount=5)),
-    )
-    layers = [
-        base.mark_line(color=NAVY, strokeWidth=2),
-        base.mark_point(shape="circle", filled=True, color=NAVY, size=30),
-    ]
-    datasets = {"points": points}
-    if diagonal:
-        datasets["diagonal"] = [{"x": 0, "y": 0}, {"x": 1, "y": 1}]
-        layers.append(
-            alt.Chart(alt.Data(name="diagonal"))
-            .mark_line(color=GREY, strokeDash=[6, 4])
-            .encode(x="x:Q", y="y:Q")
-        )
-    if marker is not None:
-        datasets["marker"] = [marker]
-        mark = alt.Chart(alt.Data(name="marker")).encode(x="x:Q")
-        layers += [
-            mark.mark_rule(color=RED, strokeWidth=3, strokeDash=[4, 2]),
-            mark.mark_text(align="left", dx=6, y=8, fontWeight="bold", color=RED).encode(
-                text="label:N"
-            ),
-        ]
-    padding = _padding(left=72, top=12, right=24, bottom=48)
-    spec = with_data(configured(alt.layer(*layers), WIDTH, 260, padding), datasets)
-    return Chart(chart_id, title, summary, spec, table)

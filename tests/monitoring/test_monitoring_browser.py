@@ -64,10 +64,13 @@ def test_monitoring_page_passes_axe_and_renders_its_charts(page, monitoring_live
         drawing = page.locator(f"#{chart_id} svg[role=img]")
         assert drawing.count() == 1
         title = page.locator(f"[id='{drawing.get_attribute('aria-labelledby')}']").text_content()
-        assert title == {
-            "drift-share-history": "Drift share over time",
-            "mean-probability-history": "Mean predicted probability over time",
-        }[chart_id]
+        assert (
+            title
+            == {
+                "drift-share-history": "Drift share over time",
+                "mean-probability-history": "Mean predicted probability over time",
+            }[chart_id]
+        )
         assert drawing.locator(".mark-line path").count() >= 1
     found = {}
     for zoom in ("100%", "200%"):

@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 from altair.vegalite.v6.schema import load_schema
 
-from app.services import charts, svg
+from app.services import charts, model_charts, svg
 
 VALIDATOR = jsonschema.Draft7Validator(load_schema())
 
@@ -118,7 +118,7 @@ def test_nice_domain_leaves_the_extremes_on_the_edge():
 def test_line_chart_marker_and_diagonal(diagonal):
     points = [{"x": t / 10, "y": (t - 3) ** 2} for t in range(11)]
     table = charts.Table("c", ["x", "y"], [])
-    chart = charts.line_chart(
+    chart = model_charts.line_chart(
         points,
         ("Threshold", "Cost"),
         {"x": 0.3, "label": "Chosen"},
@@ -133,7 +133,7 @@ def test_line_chart_marker_and_diagonal(diagonal):
 
 def test_bar_chart_sorted_by_value():
     rows = [{"label": "Age", "value": 0.1}, {"label": "External scores", "value": 0.5}]
-    chart = charts.bar_chart(rows, "Mean", "T", "S", charts.Table("c", [], []), "importance")
+    chart = model_charts.bar_chart(rows, "Mean", "T", "S", charts.Table("c", [], []), "importance")
     assert_valid(chart.spec)
     assert chart.spec["encoding"]["y"]["sort"] == "-x"
 
