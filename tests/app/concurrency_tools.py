@@ -30,8 +30,8 @@ def start_server(database_path: Path, model_settings: dict, port: int, workers: 
         try:
             if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
                 return process
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still
+            pass  # loading the model on a busy machine: both mean "not healthy yet"
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}")
         time.sleep(0.3)

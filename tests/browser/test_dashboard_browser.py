@@ -66,8 +66,10 @@ def test_charts_render_as_svg(page, live_server, demo_ids_live):
         assert drawing.get_attribute("role") == "img"
         # The accessible name is the chart's heading, its description the summary beside it.
         title_id = drawing.get_attribute("aria-labelledby")
+        # text_content, not inner_text: a chart out of view is not rendered yet
+        # (content-visibility: auto), and inner_text reads only rendered text.
         assert page.locator(f"[id='{title_id}']").text_content() == (
-            page.locator(f"#{chart_id}-heading").inner_text()
+            page.locator(f"#{chart_id}-heading").text_content()
         )
         assert drawing.locator(".mark-symbol path, .mark-rect path").count() > 0
         assert drawing.bounding_box()["height"] > 100
