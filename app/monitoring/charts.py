@@ -24,8 +24,14 @@ def history_charts(runs: list[DriftRun], alert_share: float) -> dict:
     and Altair takes ~70 ms a chart, which would otherwise be most of the page's time."""
     if not runs:
         return {"share_chart": None, "probability_chart": None}
-    # Ids alone repeat across databases (tests, a reset production db): key on time too.
-    key = (tuple((r.id, r.created_at) for r in runs), alert_share, current_language())
+    # Ids and times alone repeat across databases (tests, a reset production db): key on
+    # everything the charts show.
+    shown = tuple(
+        (r.id, r.created_at, r.source_detail, r.drifted_count, r.column_count, r.drift_share,
+         r.mean_probability, r.mean_probability_reference)
+        for r in runs
+    )  # fmt: skip
+    key = (shown, alert_share, current_language())
     built = _cache.get(key)
     if built is None:
         built = {

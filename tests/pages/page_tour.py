@@ -118,7 +118,7 @@ def store_drift_runs(app) -> None:
             drifted = sum(c["drifted"] for c in columns)
             db.session.add(
                 DriftRun(
-                    created_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC) - timedelta(days=days_ago),
+                    created_at=datetime(2026, 11, 12, 14, 5, tzinfo=UTC) - timedelta(days=days_ago),
                     source=source,
                     source_detail=detail,
                     column_count=len(columns),
