@@ -11,7 +11,7 @@ export FLASK_APP := app
 PORT ?= 5000
 FLASK := $(BIN)/flask
 
-.PHONY: run test fuzz install system-deps data model db clients demo-accounts drift outcomes lint clean
+.PHONY: run test fuzz install translations messages system-deps data model db clients demo-accounts drift outcomes lint clean
 
 # uv installs the pinned set in parallel from its cache: ~15 s instead of pip's ~2 min on a warm
 # cache. Heroku's buildpack still installs requirements.txt with pip.
@@ -22,6 +22,20 @@ $(VENV)/.installed: requirements.txt requirements-train.txt requirements-dev.txt
 	$(BIN)/pip install --quiet uv==$(UV_VERSION)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt -c constraints.txt
 	touch $@
+
+# Page languages (docs/architecture.md, "Translations"): the .po catalogs are the source, the
+# .mo files Flask-Babel reads are built here (git-ignored). `make messages` re-extracts the
+# strings and merges them into every catalog; translate the new entries, then `make translations`.
+CATALOGS := $(wildcard translations/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGS:.po=.mo)
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -l $* -d translations
+
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k Nn_:1,2 -k plural:1,2 --add-location=file \
+	  --sort-by-file --project="Pret a depenser" -o translations/messages.pot app templates
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching \
+	  --ignore-obsolete --width=100
 
 system-deps:
 	bash .ci/install-system-deps
@@ -69,7 +83,7 @@ instance/.outcomes-demo: instance/.drift-demo
 	$(FLASK) performance run
 	touch $@
 
-run: instance/.outcomes-demo
+run: instance/.outcomes-demo translations
 	@echo ""
 	@echo "Prêt à dépenser is serving on http://127.0.0.1:$(PORT)"
 	@echo "  advisor sign-in : advisor / $${DEMO_ADVISOR_PASSWORD:-demo-advisor}"
@@ -77,7 +91,7 @@ run: instance/.outcomes-demo
 	@echo "  MLflow UI       : $(BIN)/mlflow ui --backend-store-uri $(MLFLOW_TRACKING_URI)"
 	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) "app:create_app()"
 
-test: $(VENV)/.installed system-deps
+test: $(VENV)/.installed translations system-deps
 	$(BIN)/pytest
 
 # Schemathesis against a gunicorn it starts: all checks, stateful phase, random seed (printed).

@@ -9,10 +9,13 @@ import sqlite3
 
 import sqlalchemy as sa
 from flask import Flask, g, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from app.config import load_config
-from app.extensions import csrf, db, login_manager, migrate
-from app.services.formatting import percent
+from app.extensions import babel, csrf, db, login_manager, migrate
+from app.i18n import N_, init_i18n, select_language
+from app.services.formatting import amount, number, percent, significant, when
 
 
 def create_app(config=None) -> Flask:
@@ -30,7 +33,15 @@ def create_app(config=None) -> Flask:
     register_commands(app)
     register_request_id(app)
     register_security(app)
-    app.add_template_filter(percent)
+    register_compression(app)
+    for number_filter in (
+        percent,
+        amount,
+        number,
+        significant,
+        when,
+    ):  # numbers in the page's language
+        app.add_template_filter(number_filter)
     return app
 
 
@@ -53,8 +64,11 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Please sign in to see this page."
+    login_manager.login_message = N_("Please sign in to see this page.")
+    login_manager.localize_callback = gettext  # the message above, in the page's language
     login_manager.login_message_category = "info"
+    babel.init_app(app, locale_selector=select_language)
+    init_i18n(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -76,7 +90,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(performance_bp)
     init_layout(
         app,
-        nav_items=[("Monitoring", "monitoring.index"), ("Performance", "performance.index")],
+        nav_items=[
+            (_l("Monitoring"), "monitoring.index"),
+            (_l("Performance"), "performance.index"),
+        ],
         alert_providers=[drift_alerts, performance_alerts],
     )
 
@@ -115,6 +132,13 @@ def register_request_id(app: Flask) -> None:
         if "request_id" in g:
             response.headers["X-Request-ID"] = g.request_id
         return response
+
+
+def register_compression(app: Flask) -> None:
+    """gzip for pages and stylesheets (app/compression.py); the API is left as it is."""
+    from app.compression import init_compression
+
+    init_compression(app)
 
 
 def register_security(app: Flask) -> None:

@@ -34,6 +34,11 @@ class Config:
     MAX_BATCH_SIZE = 1000  # applications per /api/predict call, and per batch job transaction
     JSON_SORT_KEYS = False
 
+    # Languages of the pages (app/i18n.py); the API stays English.
+    DEFAULT_LANGUAGE = "en"  # when neither the advisor nor the browser says
+    BABEL_TRANSLATION_DIRECTORIES = "../translations"  # relative to app/
+    CHART_CACHE_SIZE = 256  # rendered SVG charts kept per process (app/services/svg.py)
+
     # Security (app/security.py, app/auth). Limits are per gunicorn worker with memory://; point
     # RATELIMIT_STORAGE_URI at Redis (redis://...) to share them between workers and dynos.
     RATELIMIT_ENABLED = True
@@ -129,6 +134,12 @@ def _share(name: str, raw: str) -> float:
     return value
 
 
+def _language(name: str, raw: str) -> str:
+    if raw not in ("en", "fr"):
+        raise ConfigError(f"{name} must be en or fr, got {raw!r}")
+    return raw
+
+
 def _text(name: str, raw: str) -> str:
     if not raw.strip():
         raise ConfigError(f"{name} is set but empty")
@@ -186,6 +197,8 @@ FROM_ENVIRONMENT: dict[str, tuple[str, Callable]] = {
     "DRIFT_DEFAULT_WINDOW": ("DRIFT_DEFAULT_WINDOW", _text),
     "PERFORMANCE_ALERT_MARGIN": ("PERFORMANCE_ALERT_MARGIN", _share),
     "PERFORMANCE_MIN_LABELLED": ("PERFORMANCE_MIN_LABELLED", _whole),
+    "DEFAULT_LANGUAGE": ("DEFAULT_LANGUAGE", _language),
+    "CHART_CACHE_SIZE": ("CHART_CACHE_SIZE", _whole),
 }
 
 

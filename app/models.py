@@ -37,6 +37,8 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(256))
+    # The advisor's page language ("en" or "fr"); None: the browser's Accept-Language decides.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     disabled_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

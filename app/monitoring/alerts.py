@@ -2,6 +2,7 @@
 the page layout)."""
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,7 +30,7 @@ def drift_alerts() -> list[dict]:
             "level": "warning",
             "message": message,
             "url": url_for("monitoring.index"),
-            "link_text": "See the monitoring page",
+            "link_text": _("See the monitoring page"),
         }
     ]
 

@@ -1,13 +1,14 @@
 """Monitoring pages for signed-in advisors and GET /api/drift for systems; thin views."""
 
 from flask import Blueprint, abort, current_app, render_template
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.auth import require_api_key
 from app.errors import AppError
-from app.models import as_utc
 from app.monitoring import charts, runs, wording
 from app.monitoring.reports import report_response
+from app.services.formatting import when
 
 bp = Blueprint("monitoring", __name__)
 
@@ -24,9 +25,11 @@ def index():
         headline=wording.headline(latest) if latest else None,
         prediction_sentence=wording.prediction_sentence(latest) if latest else None,
         column_label=wording.column_label,
+        skipped_reason=wording.skipped_reason,
+        compared=wording.compared(latest) if latest else None,
         **charts.history_charts(history, float(config["DRIFT_ALERT_SHARE"])),
         alert_share=config["DRIFT_ALERT_SHARE"],
-        when=as_utc(latest.created_at).strftime("%d %B %Y at %H:%M UTC") if latest else None,
+        when=_("%(moment)s UTC", moment=when(latest.created_at)) if latest else None,
     )
 
 

@@ -1,13 +1,15 @@
 """Advisor forms. Types are checked here; the application rules (ranges, categories) are the
 validation service's (app/services/validation.py), so a page and the API accept the same inputs."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import TextInput
 
 from app.errors import InvalidInputError
-from app.services.comparison import INCOME_BANDS, VARIABLES
+from app.i18n import translated
+from app.services.comparison import INCOME_BANDS, VARIABLES, income_band_label
 from app.services.decisions import MAX_COMMENT, REASONS, decision_errors
 from app.services.validation import check_field
 from training.domain import (
@@ -21,13 +23,29 @@ from training.domain import (
 )
 from training.schema import TABLES
 
-NUMBER = "Enter a number, for example 1250.5."
-YES_NO = [("", "Not known"), ("Y", "Yes"), ("N", "No")]
+NUMBER = _l("Enter a number, for example 1250.5.")
+YES_NO = [("", _l("Not known")), ("Y", _l("Yes")), ("N", _l("No"))]
 LEVELS = {name: levels for name, (_, levels) in TABLES["application_test"].items() if levels}
 
 
-def _choices(column: str, blank: str = "Not known") -> list[tuple[str, str]]:
-    return [("", blank)] + [(level, level) for level in LEVELS[column]]
+def _choices(column: str, blank=None):
+    """A select's options: the data's levels (sent as they are), shown in the page's language.
+
+    A function, so WTForms builds the words for each request in its language."""
+    blank = blank or _l("Not known")
+    return lambda: [("", str(blank))] + [(level, translated(level)) for level in LEVELS[column]]
+
+
+def _variable_choices():
+    return [(key, str(label)) for key, (label, _) in VARIABLES.items()]
+
+
+def _age_band_choices():
+    return [("", str(_l("Any age")))] + [(k, translated(t)) for k, t, *_ in AGE_BANDS]
+
+
+def _income_band_choices():
+    return [("", str(_l("Any income")))] + [(k, income_band_label(k)) for k, *_ in INCOME_BANDS]
 
 
 class NumberForm(FlaskForm):
@@ -37,7 +55,9 @@ class NumberForm(FlaskForm):
         valid = super().validate(extra_validators)
         for f in self:
             if isinstance(f, FloatField | IntegerField) and f.errors:
-                f.errors[:] = [NUMBER if e.startswith("Not a valid") else e for e in f.errors]
+                f.errors[:] = [
+                    str(NUMBER) if str(e).startswith("Not a valid") else e for e in f.errors
+                ]
         return valid
 
 
@@ -48,10 +68,10 @@ class FindClientForm(NumberForm):
         csrf = False
 
     client_id = IntegerField(
-        "Application id (SK_ID_CURR)",
+        _l("Application id (SK_ID_CURR)"),
         validators=[
-            InputRequired("Enter an application id."),
-            NumberRange(min=1, message="An application id is a positive whole number."),
+            InputRequired(_l("Enter an application id.")),
+            NumberRange(min=1, message=_l("An application id is a positive whole number.")),
         ],
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
@@ -63,19 +83,17 @@ class ComparisonForm(FlaskForm):
     class Meta:
         csrf = False
 
-    variable = SelectField("Variable", choices=[(k, v[0]) for k, v in VARIABLES.items()])
-    x = SelectField("Horizontal axis", choices=[(k, v[0]) for k, v in VARIABLES.items()])
-    y = SelectField("Vertical axis", choices=[(k, v[0]) for k, v in VARIABLES.items()])
-    age_band = SelectField(
-        "Age band", choices=[("", "Any age")] + [(k, t) for k, t, *_ in AGE_BANDS]
-    )
-    income_band = SelectField(
-        "Income band", choices=[("", "Any income")] + [(k, t) for k, t, *_ in INCOME_BANDS]
-    )
+    variable = SelectField(_l("Variable"), choices=_variable_choices)
+    x = SelectField(_l("Horizontal axis"), choices=_variable_choices)
+    y = SelectField(_l("Vertical axis"), choices=_variable_choices)
+    age_band = SelectField(_l("Age band"), choices=_age_band_choices)
+    income_band = SelectField(_l("Income band"), choices=_income_band_choices)
     contract_type = SelectField(
-        "Contract type", choices=_choices("NAME_CONTRACT_TYPE", "Any contract")
+        _l("Contract type"), choices=_choices("NAME_CONTRACT_TYPE", _l("Any contract"))
     )
-    education = SelectField("Education", choices=_choices("NAME_EDUCATION_TYPE", "Any education"))
+    education = SelectField(
+        _l("Education"), choices=_choices("NAME_EDUCATION_TYPE", _l("Any education"))
+    )
 
 
 def _amount(label: str) -> FloatField:
@@ -90,29 +108,33 @@ class ApplicationForm(NumberForm):
     """The main application fields; anything not here is missing for the model."""
 
     NAME_CONTRACT_TYPE = SelectField(
-        "Contract type", choices=_choices("NAME_CONTRACT_TYPE"), default=""
+        _l("Contract type"), choices=_choices("NAME_CONTRACT_TYPE"), default=""
     )
-    AMT_CREDIT = _amount("Credit amount")
-    AMT_ANNUITY = _amount("Annuity (yearly repayment)")
-    AMT_GOODS_PRICE = _amount("Price of the goods")
-    AMT_INCOME_TOTAL = _amount("Annual income")
+    AMT_CREDIT = _amount(_l("Credit amount"))
+    AMT_ANNUITY = _amount(_l("Annuity (yearly repayment)"))
+    AMT_GOODS_PRICE = _amount(_l("Price of the goods"))
+    AMT_INCOME_TOTAL = _amount(_l("Annual income"))
     age_years = IntegerField(
-        "Age in years", validators=[Optional()], render_kw={"inputmode": "numeric"}
+        _l("Age in years"), validators=[Optional()], render_kw={"inputmode": "numeric"}
     )
-    employment_years = _amount("Years in current employment")
-    not_employed = BooleanField("Not in employment (pensioner or unemployed)")
-    CNT_CHILDREN = IntegerField("Number of children", validators=[Optional()])
-    NAME_INCOME_TYPE = SelectField("Income type", choices=_choices("NAME_INCOME_TYPE"), default="")
+    employment_years = _amount(_l("Years in current employment"))
+    not_employed = BooleanField(_l("Not in employment (pensioner or unemployed)"))
+    CNT_CHILDREN = IntegerField(_l("Number of children"), validators=[Optional()])
+    NAME_INCOME_TYPE = SelectField(
+        _l("Income type"), choices=_choices("NAME_INCOME_TYPE"), default=""
+    )
     NAME_EDUCATION_TYPE = SelectField(
-        "Education", choices=_choices("NAME_EDUCATION_TYPE"), default=""
+        _l("Education"), choices=_choices("NAME_EDUCATION_TYPE"), default=""
     )
-    OCCUPATION_TYPE = SelectField("Occupation", choices=_choices("OCCUPATION_TYPE"), default="")
-    NAME_HOUSING_TYPE = SelectField("Housing", choices=_choices("NAME_HOUSING_TYPE"), default="")
-    FLAG_OWN_CAR = SelectField("Owns a car", choices=YES_NO, default="")
-    FLAG_OWN_REALTY = SelectField("Owns real estate", choices=YES_NO, default="")
-    EXT_SOURCE_1 = _amount("External score 1 (0 to 1)")
-    EXT_SOURCE_2 = _amount("External score 2 (0 to 1)")
-    EXT_SOURCE_3 = _amount("External score 3 (0 to 1)")
+    OCCUPATION_TYPE = SelectField(_l("Occupation"), choices=_choices("OCCUPATION_TYPE"), default="")
+    NAME_HOUSING_TYPE = SelectField(
+        _l("Housing"), choices=_choices("NAME_HOUSING_TYPE"), default=""
+    )
+    FLAG_OWN_CAR = SelectField(_l("Owns a car"), choices=YES_NO, default="")
+    FLAG_OWN_REALTY = SelectField(_l("Owns real estate"), choices=YES_NO, default="")
+    EXT_SOURCE_1 = _amount(_l("External score 1 (0 to 1)"))
+    EXT_SOURCE_2 = _amount(_l("External score 2 (0 to 1)"))
+    EXT_SOURCE_3 = _amount(_l("External score 3 (0 to 1)"))
 
     # Form field -> the application column its rule lives under.
     COLUMN_OF = {"age_years": "DAYS_BIRTH", "employment_years": "DAYS_EMPLOYED"}
@@ -144,7 +166,8 @@ class ApplicationForm(NumberForm):
             try:
                 check_field(column, value)
             except InvalidInputError as error:
-                getattr(self, by_column.get(column, column)).errors.append(error.form_text)
+                field = getattr(self, by_column.get(column, column))
+                field.errors.append(translated(error.form_text))
                 ok = False
         self.application = {k: v for k, v in application.items() if v is not None}
         return ok
@@ -164,7 +187,7 @@ class ApplicationForm(NumberForm):
 
 
 class NewApplicationForm(ApplicationForm):
-    save_as_client = BooleanField("Save this application as a new client")
+    save_as_client = BooleanField(_l("Save this application as a new client"))
 
 
 APPLICATION_FIELDS = [n for n in ApplicationForm.__dict__ if n.isupper() and n != "COLUMN_OF"]

@@ -13,14 +13,15 @@ import logging
 from collections.abc import Callable, Iterable
 
 from flask import Flask, current_app, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 log = logging.getLogger(__name__)
 LAYOUT_KEY = "page_layout"
 CORE_NAV = [
-    ("Find a client", "pages.home"),
-    ("New application", "pages.new_application"),
-    ("Model", "pages.model"),
+    (_l("Find a client"), "pages.home"),
+    (_l("New application"), "pages.new_application"),
+    (_l("Model"), "pages.model"),
 ]
 
 
@@ -38,13 +39,13 @@ def _site_alerts() -> list[dict]:
 
 def _nav_items() -> list[dict]:
     return [
-        {"label": label, "url": url_for(endpoint), "current": request.endpoint == endpoint}
+        {"label": str(label), "url": url_for(endpoint), "current": request.endpoint == endpoint}
         for label, endpoint in current_app.extensions[LAYOUT_KEY]["nav"]
     ]
 
 
 def add_nav_item(app: Flask, label: str, endpoint: str) -> None:
-    """A link after the core navigation."""
+    """A link after the core navigation (a lazy_gettext label, so it follows the language)."""
     app.extensions[LAYOUT_KEY]["nav"].append((label, endpoint))
 
 

@@ -1,10 +1,11 @@
 """The advisor pages: thin views over the scoring, comparison and counterfactual services."""
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from app.pages import oversight, presenters
+from app.pages import model_presenter, oversight, presenters
 from app.pages.forms import (
     ApplicationForm,
     ComparisonForm,
@@ -39,7 +40,10 @@ def _actor() -> str:
 @bp.get("/")
 def home():
     form = FindClientForm(formdata=None)
-    return render_template("pages/home.html", form=form, recent=dashboard.recent_scorings())
+    recent = dashboard.recent_scorings()
+    return render_template(
+        "pages/home.html", form=form, recent=recent, sources=presenters.sources()
+    )
 
 
 @bp.get("/clients/find")
@@ -48,7 +52,9 @@ def find_client():
     if form.validate():
         return redirect(url_for("pages.client_page", client_id=form.client_id.data))
     recent = dashboard.recent_scorings()
-    return render_template("pages/home.html", form=form, recent=recent), 400
+    return render_template(
+        "pages/home.html", form=form, recent=recent, sources=presenters.sources()
+    ), 400
 
 
 @bp.get("/clients/<int:client_id>")
@@ -58,7 +64,7 @@ def client_page(client_id: int):
     form = ComparisonForm(MultiDict({**COMPARISON_DEFAULTS, **request.args.to_dict()}))
     if not form.validate():
         form.process(data=COMPARISON_DEFAULTS)  # show the defaults, and say why
-        flash("Unknown comparison choice; the default comparison is shown instead.", "warning")
+        flash(_("Unknown comparison choice; the default comparison is shown instead."), "warning")
     return render_template(
         "pages/client.html",
         client=client,
@@ -96,9 +102,8 @@ def what_if(client_id: int):
         client=client,
         form=form,
         original=presenters.decision_summary(original),
-        original_score=original,
         result=result and presenters.decision_summary(result),
-        result_score=result,
+        change=result and presenters.probability_change(original, result),
     ), status
 
 
@@ -126,7 +131,7 @@ def new_application():
         return render_template("pages/new_application.html", form=form), status
     if form.save_as_client.data:
         client, score = dashboard.save_and_score(form.application, _actor(), g.get("request_id"))
-        flash(f"Application saved as client {client.sk_id_curr}.", "success")
+        flash(_("Application saved as client %(id)s.", id=client.sk_id_curr), "success")
     else:
         application = Application(fields=form.application)
         request_id = g.get("request_id")
@@ -180,4 +185,6 @@ def decision_letter(client_id: int):
 @bp.get("/model")
 def model():
     loaded = model_store.get_model()
-    return render_template("pages/model.html", loaded=loaded, **presenters.model_view(loaded.model))
+    return render_template(
+        "pages/model.html", loaded=loaded, **model_presenter.model_view(loaded.model)
+    )

@@ -1,17 +1,25 @@
 """Altair chart specs for the advisor pages, each with a text summary and a data table.
 
-Charts are built from small, pre-aggregated data (histogram bins, a sampled scatter), so a page
-stays fast; `to_dict(validate=False)` skips the JSON-schema pass at request time (the tests
-validate every builder once). Colours pass 4.5:1 on white and every series also differs by
-shape or label, so colour never carries meaning alone.
+The server draws every spec as SVG (app/services/svg.py) and caches the drawing by spec and
+language. What is specific to one client (its position on the gauge, the histogram, the
+scatter) is not in the spec: it is a `Marker` stamped on the cached drawing at the place the
+chart's `Frame` (explicit domains, fixed plot area) gives it, so a population drawn once serves
+every client. Colours pass 4.5:1 on white and every series also differs by shape or words, so
+colour never carries meaning alone. Words come in the page's language (gettext), numbers in
+its format (the axes through the d3 locale svg.py passes to Vega).
 """
 
+from __future__ import annotations
+
+import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import altair as alt
+from flask_babel import gettext as _
+from markupsafe import Markup
 
-from app.services.formatting import percent
+from app.services.formatting import amount, percent
 
 INK = "#1b1f24"
 NAVY = "#123c73"
@@ -19,7 +27,10 @@ RED = "#a3161a"
 GREEN = "#1a6630"
 GREY = "#4a5360"
 ORANGE = "#8a4b00"
+GRID = "#d5d9df"
 CLIENT_SHAPE = "diamond"
+FONT_PX = 13  # text size in the drawing; svg.py sizes the drawing so this is the page's 1em
+WIDTH = 380  # plot width: on a 390 px phone the drawing keeps ~11 px text; 30 em on a desktop
 
 
 @dataclass
@@ -29,27 +40,94 @@ class Table:
     rows: list[list[str]]
 
 
+@dataclass(frozen=True)
+class Frame:
+    """Where the plot area sits in the drawing and which values its edges stand for."""
+
+    width: int
+    height: int
+    padding: dict  # left, top, right, bottom: room for the axes, titles and legend
+    x_domain: tuple[float, float]
+    y_domain: tuple[float, float] | None = None  # None: the marker sits on the x axis
+
+    def x(self, value: float) -> float:
+        low, high = self.x_domain
+        share = (value - low) / (high - low) if high > low else 0.5
+        return self.padding["left"] + min(max(share, 0.0), 1.0) * self.width
+
+    def y(self, value: float | None) -> float:
+        bottom = self.padding["top"] + self.height
+        if value is None or self.y_domain is None:
+            return bottom
+        low, high = self.y_domain
+        share = (value - low) / (high - low) if high > low else 0.5
+        return bottom - min(max(share, 0.0), 1.0) * self.height
+
+    def contains(self, x: float, y: float | None = None) -> bool:
+        inside_x = self.x_domain[0] <= x <= self.x_domain[1]
+        inside_y = y is None or self.y_domain is None or self.y_domain[0] <= y <= self.y_domain[1]
+        return inside_x and inside_y
+
+
+@dataclass(frozen=True)
+class Marker:
+    """The client on a chart: a red diamond (and a dashed rule) with words beside it."""
+
+    x: float
+    y: float | None
+    label: str
+    rule: bool = True
+    anchor: str | None = None  # where the words sit: "start", "end"; None: svg.py decides
+
+
 @dataclass
 class Chart:
-    """What a template needs: an id for the container, heading, summary, spec and table."""
+    """What a template needs: an id, heading, summary, spec, table, and the client's marker."""
 
     id: str
     title: str
     summary: str
     spec: dict
     table: Table
+    frame: Frame | None = None
+    marker: Marker | None = None
     extra: dict = field(default_factory=dict)
 
+    @cached_property
+    def svg(self) -> Markup:
+        """The chart as inline, accessible SVG (drawn once per spec and language)."""
+        from app.services.svg import inline
 
-def _config(chart: alt.TopLevelMixin, height: int = 220, validate: bool = False) -> dict:
-    """Common accessible config: dark text, readable sizes, full container width."""
+        return inline(self)
+
+
+def padding(left=64, top=12, right=24, bottom=48) -> dict:
+    return {"left": left, "top": top, "right": right, "bottom": bottom}
+
+
+def configured(chart, width: int, height: int, padding: dict, validate: bool = False) -> dict:
+    """Common accessible config: dark text at FONT_PX, a fixed plot area (see Frame)."""
     chart = (
-        chart.properties(width="container", height=height)
-        .configure_axis(
-            labelColor=INK, titleColor=INK, labelFontSize=13, titleFontSize=13, gridColor="#d5d9df"
+        chart.properties(
+            width=width,
+            height=height,
+            autosize=alt.AutoSizeParams(type="none"),
+            padding=padding,
         )
-        .configure_legend(labelColor=INK, titleColor=INK, labelFontSize=13, titleFontSize=13)
-        .configure_text(color=INK, fontSize=13)
+        .configure(aria=False, font="sans-serif")
+        .configure_axis(
+            labelColor=INK,
+            titleColor=INK,
+            labelFontSize=FONT_PX,
+            titleFontSize=FONT_PX,
+            gridColor=GRID,
+            domainColor=GREY,
+            tickColor=GREY,
+        )
+        .configure_legend(
+            labelColor=INK, titleColor=INK, labelFontSize=FONT_PX, titleFontSize=FONT_PX
+        )
+        .configure_text(color=INK, fontSize=FONT_PX)
         .configure_view(stroke=None)
     )
     return chart.to_dict(validate=validate)
@@ -60,137 +138,161 @@ def with_data(template: dict, datasets: dict[str, list]) -> dict:
     return {**template, "datasets": datasets}
 
 
+def _with_x_domain(template: dict, domain: tuple[float, float]) -> dict:
+    """The template with an explicit x domain on its first layer (the one with the x axis)."""
+    layers = [dict(layer) for layer in template["layer"]]
+    encoding = dict(layers[0]["encoding"])
+    encoding["x"] = {**encoding["x"], "scale": {"domain": list(domain), "nice": False}}
+    layers[0]["encoding"] = encoding
+    return {**template, "layer": layers}
+
+
+# --- The client's risk against the threshold -----------------------------------------------------
+
+
+# Two rows of words above the bar (the threshold, then the client), the axis and legend below.
+GAUGE_FRAME = Frame(WIDTH, 44, padding(left=24, top=52, right=24, bottom=86), (0.0, 100.0))
+
+
 def gauge_chart(probability: float, threshold: float, chart_id: str = "gauge") -> Chart:
-    """Bullet chart: 0–100% risk scale, the two decision zones, the threshold and the client."""
+    """Bullet chart: 0-100% risk scale, the two decision zones, the threshold and the client."""
+    accepted, refused = _("Accepted zone"), _("Refused zone")
+    threshold_words = _("Refusal threshold %(value)s", value=percent(threshold))
     datasets = {
         "zones": [
-            {"zone": "Accepted zone", "start": 0, "end": 100 * threshold},
-            {"zone": "Refused zone", "start": 100 * threshold, "end": 100},
+            {"zone": accepted, "start": 0, "end": 100 * threshold},
+            {"zone": refused, "start": 100 * threshold, "end": 100},
         ],
-        "marks": [
-            {"what": "Refusal threshold", "value": round(100 * threshold, 1)},
-            {"what": "This client", "value": round(100 * probability, 1)},
-        ],
+        "threshold": [{"value": round(100 * threshold, 1), "label": threshold_words}],
     }
-    spec = with_data(_gauge_template(), datasets)
-    summary = (
-        f"The client's probability of default is {percent(probability)}; "
-        f"the refusal threshold is {percent(threshold)}."
+    labels = (accepted, refused, _("Probability of default (%)"))
+    spec = with_data(_gauge_template(labels, threshold < 0.5), datasets)
+    summary = _(
+        "The client's probability of default is %(probability)s; "
+        "the refusal threshold is %(threshold)s.",
+        probability=percent(probability),
+        threshold=percent(threshold),
     )
+    this_client = _("This client")
     table = Table(
-        "Client's risk and the refusal threshold",
-        ["Measure", "Probability of default"],
-        [["This client", percent(probability)], ["Refusal threshold", percent(threshold)]],
+        _("Client's risk and the refusal threshold"),
+        [_("Measure"), _("Probability of default")],
+        [[this_client, percent(probability)], [_("Refusal threshold"), percent(threshold)]],
     )
-    return Chart(chart_id, "Risk compared with the threshold", summary, spec, table)
+    # The client's words run away from the threshold's rule, and never off the right edge.
+    anchor = "end" if probability < threshold or probability > 0.6 else "start"
+    words = f"{this_client} {percent(probability)}"
+    marker = Marker(100 * probability, None, words, rule=False, anchor=anchor)
+    return Chart(
+        chart_id, _("Risk compared with the threshold"), summary, spec, table, GAUGE_FRAME, marker
+    )
 
 
-@lru_cache(maxsize=1)
-def _gauge_template() -> dict:
-    zones, marks = alt.Data(name="zones"), alt.Data(name="marks")
-    x = alt.X("start:Q", scale=alt.Scale(domain=[0, 100]), title="Probability of default (%)")
+@lru_cache(maxsize=16)
+def _gauge_template(labels: tuple[str, str, str], words_right_of_rule: bool) -> dict:
+    accepted, refused, axis_title = labels
+    scale = alt.Scale(domain=[0, 100], nice=False)
     band = (
-        alt.Chart(zones)
-        .mark_bar(height=36, stroke=INK, strokeWidth=1)
+        alt.Chart(alt.Data(name="zones"))
+        .mark_bar(stroke=INK, strokeWidth=1)
         .encode(
-            x=x,
+            x=alt.X("start:Q", scale=scale, title=axis_title),
             x2="end:Q",
             fill=alt.Fill(
                 "zone:N",
-                scale=alt.Scale(
-                    domain=["Accepted zone", "Refused zone"], range=["#e8f4ea", "#fbeaea"]
-                ),
-                legend=alt.Legend(title=None, orient="bottom"),
+                scale=alt.Scale(domain=[accepted, refused], range=["#e8f4ea", "#fbeaea"]),
+                legend=alt.Legend(title=None, orient="bottom", symbolStrokeColor=INK),
             ),
-            tooltip=[alt.Tooltip("zone:N", title="Zone")],
         )
     )
-    rule = (
-        alt.Chart(marks)
-        .transform_filter(alt.datum.what == "Refusal threshold")
-        .mark_rule(color=INK, strokeWidth=3, strokeDash=[6, 3])
-        .encode(
-            x="value:Q",
-            tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("value:Q", title="%")],
-        )
-    )
-    client = (
-        alt.Chart(marks)
-        .transform_filter(alt.datum.what == "This client")
-        .mark_point(shape=CLIENT_SHAPE, size=320, filled=True, color=NAVY, stroke="#fff")
-        .encode(
-            x="value:Q",
-            tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("value:Q", title="%")],
-        )
-    )
-    # The threshold is labelled above the bar and the client below it, so they never overlap.
-    labels = [
-        alt.Chart(marks)
-        .transform_filter(alt.datum.what == what)
-        .transform_calculate(label="datum.what + ' ' + format(datum.value, '.1f') + '%'")
-        .mark_text(dy=dy, fontWeight="bold", color=color)
-        .encode(x="value:Q", text=alt.Text("label:N"))
-        for what, dy, color in (("Refusal threshold", -30, INK), ("This client", 30, NAVY))
+    rule = alt.Chart(alt.Data(name="threshold")).encode(x="value:Q")
+    # The threshold is named on the first row above the bar; the client's marker and words
+    # (svg.py) take the second row, so the two never overlap.
+    layers = [
+        band,
+        rule.mark_rule(color=INK, strokeWidth=3, strokeDash=[6, 3], y=-30, y2=GAUGE_FRAME.height),
+        rule.mark_text(
+            y=-36,
+            dx=6 if words_right_of_rule else -6,
+            align="left" if words_right_of_rule else "right",
+            fontWeight="bold",
+            color=INK,
+        ).encode(text="label:N"),
     ]
-    return _config(alt.layer(band, rule, client, *labels), height=130)
+    return configured(
+        alt.layer(*layers), GAUGE_FRAME.width, GAUGE_FRAME.height, GAUGE_FRAME.padding
+    )
+
+
+# --- A population and the client ----------------------------------------------------------------
+
+
+HISTOGRAM_PADDING = padding(left=72, top=28, right=28, bottom=48)
 
 
 def histogram_chart(
     bins: list[dict], client_value: float | None, label: str, summary: str, chart_id: str
 ) -> Chart:
-    """Distribution (pre-binned: start, end, count) with the client marked by shape and label."""
-    datasets = {"bins": bins}
-    if client_value is not None:
-        datasets["client"] = [{"value": client_value, "what": "This client"}]
-    spec = with_data(_histogram_template(label, client_value is not None), datasets)
+    """Distribution (pre-binned: start, end, count) with the client marked by shape and words."""
+    domain = (bins[0]["start"], bins[-1]["end"]) if bins else (0.0, 1.0)
+    frame = Frame(WIDTH, 220, HISTOGRAM_PADDING, domain)
+    titles = (label, _("Number of clients"))
+    spec = with_data(_with_x_domain(_histogram_template(titles), domain), {"bins": bins})
     table = Table(
-        f"Clients per range of {label.lower()}",
-        [label, "Number of clients"],
-        [[b["range"], f"{b['count']:,}"] for b in bins],
+        _("Clients per range of %(variable)s", variable=label.lower()),
+        [label, _("Number of clients")],
+        [[b["range"], amount(b["count"])] for b in bins],
     )
-    return Chart(chart_id, f"Distribution of {label.lower()}", summary, spec, table)
+    marker = None
+    if client_value is not None and bins:
+        marker = _client_marker(frame, client_value, None)
+    title = _("Distribution of %(variable)s", variable=label.lower())
+    return Chart(chart_id, title, summary, spec, table, frame, marker)
 
 
 @lru_cache(maxsize=64)
-def _histogram_template(label: str, with_client: bool) -> dict:
-    hover = alt.selection_point(on="pointerover", fields=["start"], empty=False)
+def _histogram_template(titles: tuple[str, str]) -> dict:
+    x_title, y_title = titles
     bars = (
         alt.Chart(alt.Data(name="bins"))
-        .mark_bar(stroke="#fff", strokeWidth=1)
+        .mark_bar(stroke="#fff", strokeWidth=1, color=NAVY)
         .encode(
-            x=alt.X("start:Q", bin="binned", title=label),
+            x=alt.X("start:Q", bin="binned", title=x_title, axis=alt.Axis(tickCount=5)),
             x2="end:Q",
-            y=alt.Y("count:Q", title="Number of clients"),
-            color=alt.condition(hover, alt.value(ORANGE), alt.value(NAVY)),
-            tooltip=[
-                alt.Tooltip("range:N", title=label),
-                alt.Tooltip("count:Q", title="Clients", format=","),
-            ],
+            y=alt.Y("count:Q", title=y_title, axis=alt.Axis(tickCount=5)),
         )
-        .add_params(hover)
     )
-    layers = [bars, *(_client_marker_x(label) if with_client else [])]
-    return _config(alt.layer(*layers))
+    return configured(alt.layer(bars), WIDTH, 220, HISTOGRAM_PADDING)
 
 
-def _client_marker_x(label: str) -> list:
-    """A vertical rule, a diamond and the words 'This client' at the client's value."""
-    base = alt.Chart(alt.Data(name="client")).encode(
-        x="value:Q",
-        tooltip=[
-            alt.Tooltip("what:N", title=" "),
-            alt.Tooltip("value:Q", title=label, format=",.2f"),
-        ],
-    )
-    return [
-        base.mark_rule(color=RED, strokeWidth=3, strokeDash=[4, 2]),
-        base.mark_point(shape=CLIENT_SHAPE, size=260, filled=True, color=RED).encode(
-            y=alt.datum(0)
-        ),
-        base.mark_text(align="left", dx=6, dy=-8, fontWeight="bold", color=RED, y=0).encode(
-            text="what:N"
-        ),
-    ]
+def _client_marker(frame: Frame, x: float, y: float | None) -> Marker:
+    """'This client', or 'This client (off the scale)' when the value is outside the domain."""
+    label = _("This client") if frame.contains(x, y) else _("This client (off the scale)")
+    return Marker(x, y, label, rule=y is None)
+
+
+SCATTER_PADDING = padding(left=80, top=16, right=28, bottom=48)
+EDGE_SHARE = 0.01  # the scatter's axes leave out the 1% most extreme clients at each end
+
+
+def _clamped(domain: tuple[float, float]) -> dict:
+    return {"domain": list(domain), "nice": False, "clamp": True}
+
+
+def nice_domain(values: list[float], ticks: int = 5, share: float = 0.0) -> tuple[float, float]:
+    """[low, high] rounded outwards to a round step (1, 2 or 5 x 10^k), about `ticks` steps;
+    `share` of the values at each end may fall outside (they are drawn on the edge)."""
+    finite = sorted(v for v in values if v is not None and math.isfinite(v))
+    if not finite:
+        return (0.0, 1.0)
+    cut = int(share * (len(finite) - 1))
+    low, high = finite[cut], finite[len(finite) - 1 - cut]
+    if high <= low:
+        return (low - 1.0, high + 1.0)
+    raw = (high - low) / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return (math.floor(low / step) * step, math.ceil(high / step) * step)
 
 
 def scatter_chart(
@@ -201,115 +303,37 @@ def scatter_chart(
     table: Table,
     chart_id: str = "scatter",
 ) -> Chart:
-    """Two variables for a population sample (hollow circles) and the client (filled diamond)."""
-    datasets = {"points": points}
+    """Two variables for a population sample (hollow circles) and the client (filled diamond).
+
+    The axes span the 1st to 99th percentile, as the histogram's bins do: the few extreme
+    clients are drawn on the edge rather than squeezing everyone else into a corner."""
+    x_domain = nice_domain([p["x"] for p in points], share=EDGE_SHARE)
+    y_domain = nice_domain([p["y"] for p in points], share=EDGE_SHARE)
+    frame = Frame(WIDTH, 300, SCATTER_PADDING, x_domain, y_domain)
+    template = _scatter_template(labels)
+    layer = dict(template["layer"][0])
+    layer["encoding"] = {
+        **layer["encoding"],
+        "x": {**layer["encoding"]["x"], "scale": _clamped(x_domain)},
+        "y": {**layer["encoding"]["y"], "scale": _clamped(y_domain)},
+    }
+    spec = with_data({**template, "layer": [layer]}, {"points": points})
+    marker = None
     if client is not None:
-        datasets["client"] = [{**client, "what": "This client"}]
-    spec = with_data(_scatter_template(*labels, client is not None), datasets)
-    title = f"{labels[1]} against {labels[0].lower()}"
-    return Chart(chart_id, title, summary, spec, table)
+        marker = _client_marker(frame, client["x"], client["y"])
+    title = _("%(y)s against %(x)s", y=labels[1], x=labels[0].lower())
+    return Chart(chart_id, title, summary, spec, table, frame, marker)
 
 
 @lru_cache(maxsize=256)
-def _scatter_template(x_label: str, y_label: str, with_client: bool) -> dict:
-    zoom = alt.selection_interval(bind="scales")
+def _scatter_template(labels: tuple[str, str]) -> dict:
+    x_label, y_label = labels
     population = (
         alt.Chart(alt.Data(name="points"))
-        .mark_point(shape="circle", size=30, color=NAVY, strokeWidth=1)
+        .mark_point(shape="circle", size=30, color=NAVY, strokeWidth=1, opacity=0.75)
         .encode(
-            x=alt.X("x:Q", title=x_label, scale=alt.Scale(zero=False)),
-            y=alt.Y("y:Q", title=y_label, scale=alt.Scale(zero=False)),
-            tooltip=[
-                alt.Tooltip("x:Q", title=x_label, format=",.2f"),
-                alt.Tooltip("y:Q", title=y_label, format=",.2f"),
-            ],
-        )
-        .add_params(zoom)
-    )
-    layers = [population]
-    if with_client:
-        mark = alt.Chart(alt.Data(name="client")).encode(
-            x="x:Q",
-            y="y:Q",
-            tooltip=[
-                alt.Tooltip("what:N", title=" "),
-                alt.Tooltip("x:Q", title=x_label, format=",.2f"),
-                alt.Tooltip("y:Q", title=y_label, format=",.2f"),
-            ],
-        )
-        label = {"align": "left", "dx": 12, "dy": -12, "fontWeight": "bold", "fontSize": 14}
-        layers += [
-            mark.mark_point(shape=CLIENT_SHAPE, size=380, filled=True, color=RED, stroke="#fff"),
-            # A white outline under the red words keeps them readable over dense points.
-            mark.mark_text(**label, stroke="#fff", strokeWidth=4, text="This client"),
-            mark.mark_text(**label, color=RED, text="This client"),
-        ]
-    return _config(alt.layer(*layers), height=300)
-
-
-def bar_chart(
-    rows: list[dict], value_title: str, title: str, summary: str, table: Table, chart_id: str
-) -> Chart:
-    """Horizontal bars (label, value) sorted by value; used for global importance."""
-    chart = (
-        alt.Chart(alt.Data(name="bars"))
-        .mark_bar(color=NAVY)
-        .encode(
-            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-            x=alt.X("value:Q", title=value_title),
-            tooltip=[
-                alt.Tooltip("label:N", title=" "),
-                alt.Tooltip("value:Q", title=value_title, format=".3f"),
-            ],
+            x=alt.X("x:Q", title=x_label, axis=alt.Axis(tickCount=5)),
+            y=alt.Y("y:Q", title=y_label, axis=alt.Axis(tickCount=5)),
         )
     )
-    spec = with_data(_config(chart, height=max(120, 26 * len(rows))), {"bars": rows})
-    return Chart(chart_id, title, summary, spec, table)
-
-
-def line_chart(
-    points: list[dict],
-    axis_titles: tuple[str, str],
-    marker: dict | None,
-    text: tuple[str, str],
-    table: Table,
-    chart_id: str,
-    diagonal: bool = False,
-) -> Chart:
-    """A line with point symbols (x, y); optional vertical marker (x, label) and y=x diagonal."""
-    title, summary = text
-    nearest = alt.selection_point(on="pointerover", nearest=True, fields=["x"], empty=False)
-    base = alt.Chart(alt.Data(name="points")).encode(
-        x=alt.X("x:Q", title=axis_titles[0]), y=alt.Y("y:Q", title=axis_titles[1])
-    )
-    layers = [
-        base.mark_line(color=NAVY, strokeWidth=2),
-        base.mark_point(shape="circle", filled=True, color=NAVY)
-        .encode(
-            size=alt.condition(nearest, alt.value(160), alt.value(30)),
-            tooltip=[
-                alt.Tooltip("x:Q", title=axis_titles[0], format=".3f"),
-                alt.Tooltip("y:Q", title=axis_titles[1], format=".3f"),
-            ],
-        )
-        .add_params(nearest),
-    ]
-    datasets = {"points": points}
-    if diagonal:
-        datasets["diagonal"] = [{"x": 0, "y": 0}, {"x": 1, "y": 1}]
-        layers.append(
-            alt.Chart(alt.Data(name="diagonal"))
-            .mark_line(color=GREY, strokeDash=[6, 4])
-            .encode(x="x:Q", y="y:Q")
-        )
-    if marker is not None:
-        datasets["marker"] = [marker]
-        mark = alt.Chart(alt.Data(name="marker")).encode(x="x:Q")
-        layers += [
-            mark.mark_rule(color=RED, strokeWidth=3, strokeDash=[4, 2]),
-            mark.mark_text(align="left", dx=6, y=8, fontWeight="bold", color=RED).encode(
-                text="label:N"
-            ),
-        ]
-    spec = with_data(_config(alt.layer(*layers), height=260), datasets)
-    return Chart(chart_id, title, summary, spec, table)
+    return configured(alt.layer(population), WIDTH, 300, SCATTER_PADDING)

@@ -10,40 +10,62 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.i18n import translated
 from app.models import Client
+from app.services.formatting import amount, number, percent
 from training.domain import age_band, age_band_label, employment_years, years_from_days
 
 POPULATION_CAP = 50_000
 SCATTER_SAMPLE = 2_000
 HISTOGRAM_BINS = 20
 
-# The main variables an advisor can compare on: key -> (label, display format).
+# The main variables an advisor can compare on: key -> (label, decimals shown).
 VARIABLES = {
-    "AMT_INCOME_TOTAL": ("Annual income", "{:,.0f}"),
-    "AMT_CREDIT": ("Credit amount", "{:,.0f}"),
-    "AMT_ANNUITY": ("Annuity", "{:,.0f}"),
-    "AMT_GOODS_PRICE": ("Goods price", "{:,.0f}"),
-    "CREDIT_TO_INCOME": ("Credit to income ratio", "{:,.2f}"),
-    "ANNUITY_TO_INCOME": ("Annuity to income ratio", "{:,.2f}"),
-    "AGE_YEARS": ("Age in years", "{:,.0f}"),
-    "EMPLOYMENT_YEARS": ("Years in current employment", "{:,.1f}"),
-    "EXT_SOURCE_1": ("External score 1", "{:,.2f}"),
-    "EXT_SOURCE_2": ("External score 2", "{:,.2f}"),
-    "EXT_SOURCE_3": ("External score 3", "{:,.2f}"),
+    "AMT_INCOME_TOTAL": (_l("Annual income"), 0),
+    "AMT_CREDIT": (_l("Credit amount"), 0),
+    "AMT_ANNUITY": (_l("Annuity"), 0),
+    "AMT_GOODS_PRICE": (_l("Goods price"), 0),
+    "CREDIT_TO_INCOME": (_l("Credit to income ratio"), 2),
+    "ANNUITY_TO_INCOME": (_l("Annuity to income ratio"), 2),
+    "AGE_YEARS": (_l("Age in years"), 0),
+    "EMPLOYMENT_YEARS": (_l("Years in current employment"), 1),
+    "EXT_SOURCE_1": (_l("External score 1"), 2),
+    "EXT_SOURCE_2": (_l("External score 2"), 2),
+    "EXT_SOURCE_3": (_l("External score 3"), 2),
 }
-INCOME_BANDS = [("under-100k", "under 100,000", 0, 100_000),
-                ("100k-150k", "100,000 to 149,999", 100_000, 150_000),
-                ("150k-225k", "150,000 to 224,999", 150_000, 225_000),
-                ("225k-plus", "225,000 or more", 225_000, float("inf"))]  # fmt: skip
+INCOME_BANDS = [("under-100k", 0, 100_000), ("100k-150k", 100_000, 150_000),
+                ("150k-225k", 150_000, 225_000), ("225k-plus", 225_000, float("inf"))]  # fmt: skip
 CATEGORY_FILTERS = {"contract_type": "NAME_CONTRACT_TYPE", "education": "NAME_EDUCATION_TYPE"}
+
+
+def label(variable: str) -> str:
+    """A comparison variable's name in the page's language."""
+    return str(VARIABLES[variable][0])
+
+
+def format_value(variable: str, value: float) -> str:
+    """A value of a comparison variable as the page shows it: '65,250', '0.55' (or '65 250')."""
+    return number(value, VARIABLES[variable][1])
+
+
+def income_band_label(key: str) -> str:
+    """'100,000 to 149,999' in the page's language."""
+    low, high = next((low, high) for band, low, high in INCOME_BANDS if band == key)
+    if low == 0:
+        return _("under %(amount)s", amount=amount(high))
+    if high == float("inf"):
+        return _("%(amount)s or more", amount=amount(low))
+    return _("%(low)s to %(high)s", low=amount(low), high=amount(high - 1))
 
 
 def _band(bands, value) -> str | None:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
-    return next((key for key, _, low, high in bands if low <= value < high), None)
+    return next((key for key, low, high in bands if low <= value < high), None)
 
 
 def derived_values(application: dict) -> dict:
@@ -91,19 +113,19 @@ class PopulationFilter:
         )
 
     def describe(self) -> str:
-        """'all clients' or e.g. 'clients aged 30 to 39 with Cash loans'."""
+        """'all clients' or e.g. 'clients aged 30 to 39, with cash loans' (page's language)."""
         parts = []
         if self.age_band:
-            parts.append("aged " + age_band_label(self.age_band))
+            parts.append(_("aged %(band)s", band=translated(age_band_label(self.age_band))))
         if self.income_band:
-            parts.append(
-                "with an income " + dict((k, t) for k, t, *_ in INCOME_BANDS)[self.income_band]
-            )
+            parts.append(_("with an income %(band)s", band=income_band_label(self.income_band)))
         if self.contract_type:
-            parts.append(f"with {self.contract_type.lower()}")
+            parts.append(_("with %(contract)s", contract=translated(self.contract_type).lower()))
         if self.education:
-            parts.append(f"with education '{self.education}'")
-        return "clients " + ", ".join(parts) if parts else "all clients"
+            parts.append(_("with education '%(level)s'", level=translated(self.education)))
+        if not parts:
+            return _("all clients")
+        return _("clients %(criteria)s", criteria=", ".join(parts))
 
 
 _cache_lock = threading.Lock()
@@ -161,7 +183,7 @@ def share_below(values: np.ndarray, client_value: float) -> float:
     return (below + ties / 2) / len(values)
 
 
-def histogram(values: np.ndarray, fmt: str, bins: int = HISTOGRAM_BINS) -> list[dict]:
+def histogram(values: np.ndarray, digits: int, bins: int = HISTOGRAM_BINS) -> list[dict]:
     """Equal-width bins between the 1st and 99th percentile (extremes folded into the ends)."""
     if len(values) == 0:
         return []
@@ -171,27 +193,38 @@ def histogram(values: np.ndarray, fmt: str, bins: int = HISTOGRAM_BINS) -> list[
     counts, edges = np.histogram(np.clip(values, low, high), bins=bins, range=(low, high))
     return [
         {"start": float(start), "end": float(end), "count": int(count),
-         "range": f"{fmt.format(start)} to {fmt.format(end)}"}
+         "range": _("%(low)s to %(high)s", low=number(start, digits), high=number(end, digits))}
         for start, end, count in zip(edges[:-1], edges[1:], counts, strict=True)
     ]  # fmt: skip
 
 
 def distribution(variable: str, client_value: float | None, filters: PopulationFilter) -> dict:
     """Bins, population size and a sentence placing the client in the population."""
-    label, fmt = VARIABLES[variable]
+    name, digits = label(variable).lower(), VARIABLES[variable][1]
     values = filtered(filters)[variable].dropna().to_numpy()
     who = filters.describe()
     if len(values) == 0:
-        sentence = f"No {who} have a known {label.lower()} to compare with."
-    elif client_value is None:
-        sentence = f"This client's {label.lower()} is not known; {len(values):,} {who} shown."
-    else:
-        share = share_below(values, client_value)
-        sentence = (
-            f"This client's {label.lower()} ({fmt.format(client_value)}) is higher than "
-            f"{100 * share:.0f}% of {who} ({len(values):,} clients)."
+        sentence = _(
+            "No %(who)s have a known %(variable)s to compare with.", who=who, variable=name
         )
-    return {"bins": histogram(values, fmt), "count": len(values), "summary": sentence}
+    elif client_value is None:
+        sentence = _(
+            "This client's %(variable)s is not known; %(count)s %(who)s shown.",
+            variable=name,
+            count=amount(len(values)),
+            who=who,
+        )
+    else:
+        sentence = _(
+            "This client's %(variable)s (%(value)s) is higher than %(share)s of %(who)s "
+            "(%(count)s clients).",
+            variable=name,
+            value=format_value(variable, client_value),
+            share=percent(share_below(values, client_value), 0),
+            who=who,
+            count=amount(len(values)),
+        )
+    return {"bins": histogram(values, digits), "count": len(values), "summary": sentence}
 
 
 def scatter_sample(x: str, y: str, filters: PopulationFilter, seed: int = 0) -> list[dict]:

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from flask_babel import gettext as _
 
-from app.services.formatting import percent
+from app.i18n import N_, translated
+from app.services.formatting import amount, percent
 from training.domain import is_refused
 
 ACTIONABLE = ("AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE")
@@ -19,11 +21,11 @@ REFINE_POINTS = 25
 ROUND_TO = 1_000
 # (annuity factor, credit factor, how to say it): longer terms and slightly smaller loans.
 SMALL_CHANGES = [
-    (0.85, 1.0, "spread the repayments over a longer term"),
-    (0.70, 1.0, "spread the repayments over a much longer term"),
-    (0.90, 0.90, "borrow 10% less"),
-    (0.80, 0.80, "borrow 20% less"),
-    (0.72, 0.90, "borrow 10% less over a longer term"),
+    (0.85, 1.0, N_("spread the repayments over a longer term")),
+    (0.70, 1.0, N_("spread the repayments over a much longer term")),
+    (0.90, 0.90, N_("borrow 10 percent less")),
+    (0.80, 0.80, N_("borrow 20 percent less")),
+    (0.72, 0.90, N_("borrow 10 percent less over a longer term")),
 ]
 
 
@@ -86,12 +88,40 @@ def largest_accepted_credit(model, fields: dict) -> Change | None:
 
 
 def _credit_sentence(old: dict, new: dict) -> str:
-    text = f"A credit of {new['AMT_CREDIT']:,.0f} instead of {old['AMT_CREDIT']:,.0f}"
-    if old.get("AMT_ANNUITY"):
-        text += (
-            f", with an annuity of {new['AMT_ANNUITY']:,.0f} instead of {old['AMT_ANNUITY']:,.0f}"
+    credit = {"new_credit": amount(new["AMT_CREDIT"]), "old_credit": amount(old["AMT_CREDIT"])}
+    if not old.get("AMT_ANNUITY"):
+        return _(
+            "A credit of %(new_credit)s instead of %(old_credit)s would be accepted.", **credit
         )
-    return text + ", would be accepted."
+    return _(
+        "A credit of %(new_credit)s instead of %(old_credit)s, with an annuity of "
+        "%(new_annuity)s instead of %(old_annuity)s, would be accepted.",
+        new_annuity=amount(new["AMT_ANNUITY"]),
+        old_annuity=amount(old["AMT_ANNUITY"]),
+        **credit,
+    )
+
+
+def _change_sentence(how: str, new: dict, probability: float, accepted: bool) -> str:
+    values = {
+        "how": translated(how),
+        "credit": amount(new["AMT_CREDIT"]),
+        "annuity": amount(new["AMT_ANNUITY"]),
+        "probability": percent(probability),
+    }
+    if accepted:
+        return _(
+            "If the client chose to %(how)s (credit %(credit)s, annuity %(annuity)s), the "
+            "probability of default would be %(probability)s and the application would be "
+            "accepted.",
+            **values,
+        )
+    return _(
+        "If the client chose to %(how)s (credit %(credit)s, annuity %(annuity)s), the "
+        "probability of default would be %(probability)s and the application would still be "
+        "refused.",
+        **values,
+    )
 
 
 def _actionable(fields: dict) -> dict:
@@ -110,12 +140,7 @@ def small_changes(model, fields: dict) -> list[Change]:
     for (annuity_f, credit_f, how), probability in zip(SMALL_CHANGES, probabilities, strict=True):
         new = _variants(fields, [credit_f], [annuity_f]).iloc[0].to_dict()
         accepted = not is_refused(probability, threshold)
-        outcome = "would be accepted" if accepted else "would still be refused"
-        sentence = (
-            f"If the client chose to {how} (credit {new['AMT_CREDIT']:,.0f}, annuity "
-            f"{new['AMT_ANNUITY']:,.0f}), the probability of default would be "
-            f"{percent(probability)} and the application {outcome}."
-        )
+        sentence = _change_sentence(how, new, probability, accepted)
         changes.append(Change(sentence, _actionable(new), float(probability), accepted))
     return changes
 

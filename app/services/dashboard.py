@@ -3,10 +3,12 @@
 import time
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Client, NewClientId, Prediction, utcnow
 from app.services import prediction_log, scoring
+from app.services.formatting import number
 
 NEW_CLIENT_ID_START = 900_000_000  # far above Kaggle's ids, so a saved application never collides
 
@@ -67,23 +69,27 @@ def distance_in_words(distance: float) -> str:
     """'7.0 points below the refusal threshold' (points = percentage points)."""
     points = abs(100 * distance)
     if points < 0.05:
-        return "exactly at the refusal threshold"
-    side = "below" if distance < 0 else "above"
-    return f"{points:.1f} points {side} the refusal threshold"
+        return _("exactly at the refusal threshold")
+    if distance < 0:
+        return _("%(points)s points below the refusal threshold", points=number(points, 1))
+    return _("%(points)s points above the refusal threshold", points=number(points, 1))
 
 
 def interpretation(probability: float, threshold: float, decision: str) -> str:
     """A few sentences an advisor can read aloud to the client."""
-    out_of_100 = round(100 * probability)
-    odds = (
-        f"Out of 100 clients with a profile like this one, about {out_of_100} would be expected "
-        "to have difficulty repaying."
+    odds = _(
+        "Out of 100 clients with a profile like this one, about %(count)s would be expected "
+        "to have difficulty repaying.",
+        count=round(100 * probability),
     )
-    limit = f"The bank refuses applications when this figure reaches {100 * threshold:.1f} in 100."
+    limit = _(
+        "The bank refuses applications when this figure reaches %(limit)s in 100.",
+        limit=number(100 * threshold, 1),
+    )
     if decision == "accepted":
-        verdict = "This application is below that limit, so it is accepted."
+        verdict = _("This application is below that limit, so it is accepted.")
     else:
-        verdict = (
+        verdict = _(
             "This application is at or above that limit, so it is refused; the page below shows "
             "what drives the estimate and what could change it."
         )

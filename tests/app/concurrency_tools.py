@@ -30,8 +30,8 @@ def start_server(database_path: Path, model_settings: dict, port: int, workers: 
         try:
             if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=10).status_code == 200:
                 return process
-        except requests.RequestException:  # not up yet, or busy loading the model
-            pass
+        except requests.RequestException:  # not listening yet, or still loading the model on a
+            pass  # busy machine: both mean "not healthy yet"
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}")
         time.sleep(0.3)

@@ -41,6 +41,7 @@ def test_without_database_url_the_database_is_sqlite_in_instance(monkeypatch):
         ("RATELIMIT_ENABLED", "yes", "RATELIMIT_ENABLED must be 0 or 1, got 'yes'"),
         ("PROXY_FIX_X_FOR", "-1", "PROXY_FIX_X_FOR must be a whole number, got '-1'"),
         ("DRIFT_ALERT_SHARE", "2", "DRIFT_ALERT_SHARE must be a number between 0 and 1"),
+        ("DEFAULT_LANGUAGE", "de", "DEFAULT_LANGUAGE must be en or fr, got 'de'"),
     ],
 )
 def test_a_malformed_setting_is_refused_by_name(name, value, rule):

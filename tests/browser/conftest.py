@@ -31,7 +31,7 @@ def sign_in(page, base_url: str) -> None:
     page.goto(f"{base_url}/auth/sign-in")
     page.fill("#username", ADVISOR)
     page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")  # the header has the language switcher too
     page.wait_for_url(f"{base_url}/")
 
 

@@ -58,6 +58,9 @@ def test_deploy_runs_on_main_after_tests_and_bakes_the_model_in_before_pushing()
     push = names.index("Push the code and the model to Heroku (release runs the migrations)")
     assert export < push
     assert "flask --app app model export" in job["steps"][export]["run"]
+    # The French pages need their compiled catalog in the slug (the .mo files are git-ignored).
+    assert "make model translations" in job["steps"][export]["run"]
+    assert "translations/*/LC_MESSAGES/messages.mo" in job["steps"][push]["run"]
     # Every step after the secrets check is skipped when the secrets are absent.
     for step in job["steps"][1:]:
         assert step["if"] == "steps.secrets.outputs.ready == 'true'", step

@@ -90,11 +90,11 @@ def test_page_tells_the_latest_run_in_words_with_sorted_table_and_charts(
     assert "2 of 4 characteristics drifted; the biggest move is in external score 3." in page
     assert page.count("<h1>") == 1
     table = page[page.index('id="drift-columns"') :]
-    order = [table.index(f"<code>{c['column']}</code>") for c in SHIFTED]
+    order = [table.index(f'<code translate="no">{c["column"]}</code>') for c in SHIFTED]
     assert order == sorted(order)
     assert table.count("Yes, drifted") == 2
     for chart_id in ("drift-share-history", "mean-probability-history"):
-        assert re.search(rf'role="img" aria-label="[^"]+">\s*<div [^>]*id="{chart_id}"', page)
+        assert re.search(rf'<div class="chart__figure" id="{chart_id}"><svg [^>]*role="img"', page)
         assert f'id="{chart_id}-heading"' in page
     assert "went from 0% to 50%" in page
     assert "went from 10.0% to 14.0%" in page

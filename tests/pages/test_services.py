@@ -17,7 +17,7 @@ def test_share_below_counts_ties_half():
 
 
 def test_histogram_covers_values_with_readable_ranges():
-    bins = comparison.histogram(np.arange(100, dtype=float), "{:,.0f}", bins=4)
+    bins = comparison.histogram(np.arange(100, dtype=float), 0, bins=4)
     assert sum(b["count"] for b in bins) == 100
     assert bins[0]["range"] == "1 to 25"
 
