@@ -1,11 +1,10 @@
 """Advisors' page language: users.language ("en", "fr" or NULL for the browser's choice).
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-29
 
-Reviewed by hand: matches app/models.py User.language. Written so that only `down_revision`
-changes when the revisions of other branches (0003, 0004) are chained before it.
+Reviewed by hand: matches app/models.py User.language.
 """
 
 import sqlalchemy as sa
