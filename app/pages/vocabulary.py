@@ -101,4 +101,7 @@ FORM_RULES = [
     N_("Must be a whole number."),
     N_("Must be a number."),
     N_("Must be a finite number."),
+    N_("Must be between 0 and 100 years."),
+    N_("Must be between 1 and 1,000,000,000."),
+    N_("Must be a whole number between 0 and 100."),
 ]
