@@ -78,7 +78,7 @@ def oversight_tour(ids: dict) -> list[tuple]:
 
 
 # The decision form's errors: an override (of either decision) with no reason, a bad comment.
-OVERRIDE_WITHOUT_REASON = {"decision-final_decision": "accepted", "decision-comment": "x" * 1001}
+OVERRIDE_WITHOUT_REASON = {"decision-final_decision": "accepted", "decision-comment": "1" * 1001}
 
 ANONYMOUS_TOUR = [
     ("sign-in", "GET", "/auth/sign-in", None),
