@@ -145,7 +145,7 @@ def _comment_errors(comment, reason) -> list[InvalidInputError]:
                 f"must be at most {MAX_COMMENT:,} characters (it has {len(comment):,})",
                 None,
                 # the form fills in both numbers in the page's format
-                form_text=N_("A comment is at most %(max)s characters (this one has %(length)s)."),
+                form_text=N_("Must be at most %(max)s characters (it has %(length)s)."),
             )
         ]
     if reason == "other" and comment is None:
