@@ -198,7 +198,7 @@ def test_performance_page_renders_its_charts(page, oversight_live):
         named = page.locator(f"[id='{drawing.get_attribute('aria-labelledby')}']").text_content()
         assert named == title
         described = page.locator(f"[id='{drawing.get_attribute('aria-describedby')}']")
-        assert described.text_content() == page.inner_text(f"#{chart_id}-summary")
+        assert described.text_content() == page.text_content(f"#{chart_id}-summary")
         assert drawing.locator(".mark-line path").count() >= 1
     assert page.locator("[data-render-error]").count() == 0
     assert re.match(r"On [\d,]+ decided applications", page.inner_text("#performance-headline"))
