@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from app.config import load_config
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import N_, init_i18n, select_language
-from app.services.formatting import amount, number, percent, significant, when
+from app.services.formatting import amount, day, number, percent, significant, when
 
 
 def create_app(config=None) -> Flask:
@@ -40,6 +40,7 @@ def create_app(config=None) -> Flask:
         number,
         significant,
         when,
+        day,
     ):  # numbers in the page's language
         app.add_template_filter(number_filter)
     return app

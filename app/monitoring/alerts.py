@@ -52,6 +52,6 @@ def performance_alerts() -> list[dict]:
             "level": "warning",
             "message": performance_wording.alert(latest, margin),
             "url": url_for("performance.index"),
-            "link_text": "See the performance page",
+            "link_text": _("See the performance page"),
         }
     ]

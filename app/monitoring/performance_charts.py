@@ -1,6 +1,7 @@
-"""Charts of the performance page (Altair via app/services/charts.py), each with a summary and a
-data table. Built from the stored run only. Series differ by shape and dash as well as colour,
-and reference lines are labelled in text, so colour never carries meaning alone.
+"""Charts of the performance page (Altair), each with a text summary and a data table, drawn as
+SVG on the server (app/services/svg.py) like the drift page's. Built from the stored run only.
+Series differ by shape and dash as well as colour, and reference lines are labelled in text, so
+colour never carries meaning alone. Words in the page's language, numbers in its format.
 """
 
 from __future__ import annotations
@@ -8,21 +9,17 @@ from __future__ import annotations
 import math
 
 import altair as alt
+from flask_babel import gettext as _
 
+from app.i18n import plural
 from app.models import PerformanceRun
-from app.services import charts
-from app.services.charts import INK, NAVY, ORANGE, Chart, Table
-from app.services.formatting import percent
+from app.monitoring.performance_wording import auc
+from app.services.charts import INK, NAVY, ORANGE, WIDTH, Chart, Table, configured, padding
+from app.services.formatting import amount, percent
+from app.services.model_charts import line_chart
 
-
-def _configured(chart, height: int = 240) -> dict:
-    chart = (
-        chart.properties(width="container", height=height)
-        .configure_axis(labelColor=INK, titleColor=INK, labelFontSize=13, titleFontSize=13)
-        .configure_legend(labelColor=INK, titleColor=INK, labelFontSize=13, titleFontSize=13)
-        .configure_view(stroke=None)
-    )
-    return chart.to_dict(validate=False)
+PADDING = padding(left=72, top=12, right=24, bottom=48)
+LEGEND_PADDING = padding(left=72, top=12, right=24, bottom=96)  # the legend sits below the plot
 
 
 def _figure(value, fmt=percent) -> str:
@@ -34,29 +31,37 @@ def calibration_chart(run: PerformanceRun) -> Chart:
     bins = run.calibration
     points = [{"x": b["mean_predicted"], "y": b["observed_rate"]} for b in bins]
     widest = max(bins, key=lambda b: abs(b["mean_predicted"] - b["observed_rate"]))
-    gap = abs(widest["mean_predicted"] - widest["observed_rate"])
-    summary = (
-        f"Across {len(bins)} groups of {run.n_labelled:,} decided applications, predicted and "
-        f"observed default rates differ by {percent(gap)} at most (predicted "
-        f"{percent(widest['mean_predicted'])}, observed {percent(widest['observed_rate'])}); "
-        "the dashed line is perfect calibration."
+    summary = _(
+        "Across %(groups)s groups of %(count)s decided applications, predicted and observed "
+        "default rates differ by %(gap)s at most (predicted %(predicted)s, observed "
+        "%(observed)s); the dashed line is perfect calibration.",
+        groups=len(bins),
+        count=amount(run.n_labelled),
+        gap=percent(abs(widest["mean_predicted"] - widest["observed_rate"])),
+        predicted=percent(widest["mean_predicted"]),
+        observed=percent(widest["observed_rate"]),
     )
     table = Table(
-        "Predicted against observed default rate, by decile of predicted probability",
-        ["Mean predicted", "Observed default rate", "Applications"],
+        _("Predicted against observed default rate, by decile of predicted probability"),
+        [_("Mean predicted"), _("Observed default rate"), _("Applications")],
         [
-            [percent(b["mean_predicted"]), percent(b["observed_rate"]), f"{b['count']:,}"]
+            [percent(b["mean_predicted"]), percent(b["observed_rate"]), amount(b["count"])]
             for b in bins
         ],
     )
-    return charts.line_chart(
-        points, ("Predicted probability of default", "Observed default rate"), None,
-        ("Calibration on known outcomes", summary), table, "performance-calibration",
+    return line_chart(
+        points,
+        (_("Predicted probability of default"), _("Observed default rate")),
+        None,
+        (_("Calibration on known outcomes"), summary),
+        table,
+        "performance-calibration",
         diagonal=True,
-    )  # fmt: skip
+    )
 
 
-_MONTH = alt.X("month:O", title="Month of the decision", axis=alt.Axis(labelAngle=0))
+def _month_axis() -> alt.X:
+    return alt.X("month:O", title=_("Month of the decision"), axis=alt.Axis(labelAngle=0))
 
 
 def _auc_domain(run: PerformanceRun, margin: float) -> list[float]:
@@ -71,30 +76,61 @@ def _month_values(run: PerformanceRun, field: str) -> list[dict]:
     return [{"month": m["month"], "value": m[field]} for m in run.by_month if m[field] is not None]
 
 
+def _auc_limits(run: PerformanceRun, margin: float) -> list[dict]:
+    if run.test_auc is None:
+        return []
+    limit = run.test_auc - margin
+    return [
+        {"value": run.test_auc, "label": _("Test AUC %(auc)s", auc=auc(run.test_auc))},
+        {"value": limit, "label": _("Alert limit %(auc)s", auc=auc(limit))},
+    ]
+
+
+def _auc_summary(run: PerformanceRun, values: list[dict], margin: float) -> str:
+    months = len(run.by_month)
+    if values:
+        summary = plural(
+            "%(num)s month of decisions; the realised AUC went from %(first)s (%(first_month)s) "
+            "to %(last)s (%(last_month)s).",
+            "%(num)s months of decisions; the realised AUC went from %(first)s (%(first_month)s) "
+            "to %(last)s (%(last_month)s).",
+            months,
+            num=amount(months),
+            first=auc(values[0]["value"]),
+            first_month=values[0]["month"],
+            last=auc(values[-1]["value"]),
+            last_month=values[-1]["month"],
+        )
+    else:
+        summary = _("No month has both outcomes yet, so no monthly AUC.")
+    if run.test_auc is None:
+        return summary
+    limits = _(
+        "The model's test AUC is %(test_auc)s; the alert limit is %(limit)s.",
+        test_auc=auc(run.test_auc),
+        limit=auc(run.test_auc - margin),
+    )
+    return f"{summary} {limits}"
+
+
 def auc_by_month_chart(run: PerformanceRun, margin: float) -> Chart:
     """Realised AUC per month of the decision, with the test AUC and the alert limit."""
     values = _month_values(run, "auc")
     base = alt.Chart(alt.Data(values=values)).encode(
-        x=_MONTH,
-        y=alt.Y("value:Q", title="Realised AUC", scale=alt.Scale(domain=_auc_domain(run, margin))),
-        tooltip=[
-            alt.Tooltip("month:O", title="Month"),
-            alt.Tooltip("value:Q", title="AUC", format=".3f"),
-        ],
+        x=_month_axis(),
+        y=alt.Y(
+            "value:Q",
+            title=_("Realised AUC"),
+            scale=alt.Scale(domain=_auc_domain(run, margin)),
+            axis=alt.Axis(format=".2f", tickCount=5),
+        ),
     )
     layers = [
         base.mark_line(color=NAVY, strokeWidth=2),
         base.mark_point(color=NAVY, filled=True, size=80),
     ]
-    limits = []
-    if run.test_auc is not None:
-        limits = [
-            {"value": run.test_auc, "label": f"Test AUC {run.test_auc:.3f}"},
-            {
-                "value": run.test_auc - margin,
-                "label": f"Alert limit {run.test_auc - margin:.3f}",
-            },
-        ]
+    limits = _auc_limits(run, margin)
+    if limits:
         rules = alt.Chart(alt.Data(values=limits)).encode(y="value:Q")
         layers += [
             rules.mark_rule(color=ORANGE, strokeDash=[6, 4], strokeWidth=2),
@@ -102,93 +138,86 @@ def auc_by_month_chart(run: PerformanceRun, margin: float) -> Chart:
                 text="label:N", x=alt.value(0)
             ),
         ]
-    spec = _configured(alt.layer(*layers))
-    months = len(run.by_month)
-    summary = (
-        f"{months} month{'s' if months != 1 else ''} of decisions; the realised AUC went from "
-        f"{values[0]['value']:.3f} ({values[0]['month']}) to {values[-1]['value']:.3f} "
-        f"({values[-1]['month']})"
-        if values
-        else "No month has both outcomes yet, so no monthly AUC"
-    )
-    if run.test_auc is not None:
-        limit = run.test_auc - margin
-        summary += f"; the model's test AUC is {run.test_auc:.3f}, the alert limit {limit:.3f}."
-    else:
-        summary += "."
+    spec = configured(alt.layer(*layers), WIDTH, 240, PADDING)
     table = Table(
-        "Realised AUC and default rates per month",
-        ["Month", "Applications", "AUC", "Default rate", "Default rate among accepted"],
+        _("Realised AUC and default rates per month"),
+        [_("Month"), _("Applications"), _("AUC"), _("Default rate"),
+         _("Default rate among accepted")],
         [
             [
                 m["month"],
-                f"{m['n_labelled']:,}",
-                _figure(m["auc"], "{:.3f}".format),
+                amount(m["n_labelled"]),
+                _figure(m["auc"], auc),
                 _figure(m["default_rate"]),
                 _figure(m["default_rate_accepted"]),
             ]
             for m in run.by_month
         ],
-    )
-    return Chart("performance-auc-by-month", "Realised AUC by month", summary, spec, table)
+    )  # fmt: skip
+    summary = _auc_summary(run, values, margin)
+    return Chart("performance-auc-by-month", _("Realised AUC by month"), summary, spec, table)
 
 
-def default_rate_by_month_chart(run: PerformanceRun) -> Chart:
-    """Default rate of followed and of overridden decisions, per month (two shapes, two dashes)."""
-    series = [("Followed the model", "followed"), ("Overridden", "overrides")]
+def _default_rate_spec(run: PerformanceRun) -> dict:
+    """Two series told apart by shape and dash as well as colour, the legend below the plot."""
+    series = [(_("Followed the model"), "followed"), (_("Overridden"), "overrides")]
     values = [
-        {"month": m["month"], "group": label, "value": m[key]["default_rate"], "n": m[key]["n"]}
+        {"month": m["month"], "group": label, "value": m[key]["default_rate"]}
         for m in run.by_month
         for label, key in series
         if m[key]["n"]
     ]
-    groups = [label for label, _ in series]
-    encoding = {
-        "x": _MONTH,
-        "y": alt.Y("value:Q", title="Default rate", axis=alt.Axis(format="%")),
-        "color": alt.Color(
-            "group:N", scale=alt.Scale(domain=groups, range=[NAVY, ORANGE]), title=None
+    groups = [label for label, _key in series]
+    legend = alt.Legend(orient="bottom", direction="horizontal", title=None)
+    base = alt.Chart(alt.Data(values=values)).encode(
+        x=_month_axis(),
+        y=alt.Y("value:Q", title=_("Default rate"), axis=alt.Axis(format="%", tickCount=5)),
+        color=alt.Color(
+            "group:N", scale=alt.Scale(domain=groups, range=[NAVY, ORANGE]), legend=legend
         ),
-        "tooltip": [
-            alt.Tooltip("month:O", title="Month"),
-            alt.Tooltip("group:N", title="Decisions"),
-            alt.Tooltip("value:Q", title="Default rate", format=".1%"),
-            alt.Tooltip("n:Q", title="Applications", format=","),
-        ],
-    }
-    base = alt.Chart(alt.Data(values=values)).encode(**encoding)
-    shapes = alt.Shape("group:N", scale=alt.Scale(domain=groups, range=["circle", "square"]))
-    dashes = alt.StrokeDash("group:N", scale=alt.Scale(domain=groups, range=[[1, 0], [6, 4]]))
-    spec = _configured(
-        alt.layer(
-            base.mark_line(strokeWidth=2).encode(strokeDash=dashes),
-            base.mark_point(filled=True, size=90).encode(shape=shapes),
-        )
     )
+    shapes = alt.Shape(
+        "group:N", scale=alt.Scale(domain=groups, range=["circle", "square"]), legend=legend
+    )
+    dashes = alt.StrokeDash(
+        "group:N", scale=alt.Scale(domain=groups, range=[[1, 0], [6, 4]]), legend=legend
+    )
+    layers = alt.layer(
+        base.mark_line(strokeWidth=2).encode(strokeDash=dashes),
+        base.mark_point(filled=True, size=90).encode(shape=shapes),
+    )
+    return configured(layers, WIDTH, 240, LEGEND_PADDING)
+
+
+def default_rate_by_month_chart(run: PerformanceRun) -> Chart:
+    """Default rate of followed and of overridden decisions, per month (two shapes, two dashes)."""
     followed, overrides = run.followed or {}, run.overrides or {}
-    summary = (
-        f"Over the whole period, {_figure(followed.get('default_rate'))} of the applications "
-        f"decided as the model recommended defaulted ({followed.get('n', 0):,}), against "
-        f"{_figure(overrides.get('default_rate'))} of the overridden ones "
-        f"({overrides.get('n', 0):,})."
+    summary = _(
+        "Over the whole period, %(followed_rate)s of the applications decided as the model "
+        "recommended defaulted (%(followed_count)s), against %(overridden_rate)s of the "
+        "overridden ones (%(overridden_count)s).",
+        followed_rate=_figure(followed.get("default_rate")),
+        followed_count=amount(followed.get("n", 0)),
+        overridden_rate=_figure(overrides.get("default_rate")),
+        overridden_count=amount(overrides.get("n", 0)),
     )
     table = Table(
-        "Default rate per month, followed and overridden decisions",
-        ["Month", "Followed: applications", "Followed: default rate", "Overridden: applications",
-         "Overridden: default rate"],
+        _("Default rate per month, followed and overridden decisions"),
+        [_("Month"), _("Followed: applications"), _("Followed: default rate"),
+         _("Overridden: applications"), _("Overridden: default rate")],
         [
             [
                 m["month"],
-                f"{m['followed']['n']:,}",
+                amount(m["followed"]["n"]),
                 _figure(m["followed"]["default_rate"]),
-                f"{m['overrides']['n']:,}",
+                amount(m["overrides"]["n"]),
                 _figure(m["overrides"]["default_rate"]),
             ]
             for m in run.by_month
         ],
     )  # fmt: skip
-    title = "Default rate by month: followed and overridden decisions"
-    return Chart("performance-default-by-month", title, summary, spec, table)
+    title = _("Default rate by month: followed and overridden decisions")
+    return Chart("performance-default-by-month", title, summary, _default_rate_spec(run), table)
 
 
 def performance_charts(run: PerformanceRun | None, margin: float) -> dict:

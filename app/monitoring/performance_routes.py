@@ -3,7 +3,6 @@
 from flask import Blueprint, abort, current_app, render_template
 from flask_login import login_required
 
-from app.models import as_utc
 from app.monitoring import performance_runs, performance_wording
 from app.monitoring.performance_charts import performance_charts
 from app.monitoring.reports import report_response
@@ -27,7 +26,7 @@ def index():
         headline=performance_wording.headline(latest, margin) if latest else None,
         overrides_sentence=performance_wording.overrides_sentence(latest) if latest else None,
         last_load=outcomes.latest_load(),
-        as_utc=as_utc,
+        window=performance_wording.window,
         **performance_charts(latest, margin),
     )
 

@@ -1,6 +1,7 @@
 """Advisor forms. Types are checked here; the application rules (ranges, categories) are the
 validation service's (app/services/validation.py), so a page and the API accept the same inputs."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, IntegerField, RadioField, SelectField, TextAreaField
@@ -11,6 +12,7 @@ from app.errors import InvalidInputError
 from app.i18n import translated
 from app.services.comparison import INCOME_BANDS, VARIABLES, income_band_label
 from app.services.decisions import MAX_COMMENT, REASONS, decision_errors
+from app.services.formatting import amount
 from app.services.validation import check_field
 from training.domain import (
     ACCEPTED,
@@ -195,22 +197,22 @@ APPLICATION_FIELDS = [n for n in ApplicationForm.__dict__ if n.isupper() and n !
 ApplicationForm.COLUMNS = frozenset([*APPLICATION_FIELDS, *ApplicationForm.COLUMN_OF.values()])
 
 
+def _reason_choices():
+    blank = [("", str(_l("No reason: I follow the model")))]
+    return blank + [(key, translated(reason.label)) for key, reason in REASONS.items()]
+
+
 class DecisionForm(FlaskForm):
     """The advisor's final decision on one scoring; the rules are the decisions service's."""
 
     final_decision = RadioField(
-        "Final decision",
-        choices=[(ACCEPTED, "Accept"), (REFUSED, "Refuse")],
-        validators=[InputRequired("Choose the final decision.")],
+        _l("Final decision"),
+        choices=[(ACCEPTED, _l("Accept")), (REFUSED, _l("Refuse"))],
+        validators=[InputRequired(_l("Choose the final decision."))],
     )
-    reason = SelectField(
-        "Reason for overriding the model",
-        choices=[("", "No reason: I follow the model")]
-        + [(key, reason.label) for key, reason in REASONS.items()],
-        default="",
-    )
+    reason = SelectField(_l("Reason for overriding the model"), choices=_reason_choices, default="")
     comment = TextAreaField(
-        "Comment",
+        _l("Comment"),
         validators=[Optional()],
         render_kw={"rows": 3, "maxlength": MAX_COMMENT},
     )
@@ -220,12 +222,23 @@ class DecisionForm(FlaskForm):
         # Prefixed ids: the form shares its page with other forms (new application, comparison).
         super().__init__(*args, prefix="decision", **kwargs)
         self.prediction = prediction
-        model_says = prediction.decision
-        self.final_decision.choices = [
-            (value, f"{label} ({'follow' if value == model_says else 'override'} the model)")
-            for value, label in ((REFUSED, "Refuse"), (ACCEPTED, "Accept"))
-        ]
+        # Whole labels, not "Refuse" + "(follow the model)": translators need whole phrases.
+        if prediction.decision == REFUSED:
+            refuse, accept = _("Refuse (follow the model)"), _("Accept (override the model)")
+        else:
+            refuse, accept = _("Refuse (override the model)"), _("Accept (follow the model)")
+        self.final_decision.choices = [(REFUSED, refuse), (ACCEPTED, accept)]
         self.other_errors: list[str] = []
+
+    def _form_message(self, error: InvalidInputError) -> str:
+        """The service's rule as the form says it, in the page's language, numbers filled in."""
+        reason = REASONS.get(self.reason.data)
+        return _(
+            error.form_text,
+            reason=translated(reason.label) if reason else "",
+            max=amount(MAX_COMMENT),
+            length=amount(len(self.comment.data or "")),
+        )
 
     def validate_decision(self) -> bool:
         """Type checks, then the decision rules, each error beside its field."""
@@ -237,7 +250,7 @@ class DecisionForm(FlaskForm):
         for error in errors:
             field = getattr(self, error.field, None)
             if field is None:
-                self.other_errors.append(error.message)
+                self.other_errors.append(self._form_message(error))
             else:
-                field.errors.append(error.form_text)
+                field.errors.append(self._form_message(error))
         return not errors

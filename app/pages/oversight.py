@@ -1,19 +1,29 @@
-"""What the decision form, the decision history and the letter show: plain functions of rows."""
+"""What the decision form, the decision history and the letter show: plain functions of rows,
+in the page's language."""
 
-from app.models import Decision, Prediction, as_utc
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.i18n import translated
+from app.models import Decision, Prediction
 from app.services.dashboard import distance_in_words
-from app.services.decisions import reason_label
-from app.services.formatting import percent
+from app.services.decisions import REASONS
+from app.services.formatting import percent, when
 from training.domain import ACCEPTED
 
-DECISION_LABELS = {"accepted": "Accepted", "refused": "Refused"}
+DECISION_LABELS = {"accepted": _l("Accepted"), "refused": _l("Refused")}
+
+
+def reason_label(reason: str | None) -> str:
+    """An override reason in the page's language ("" when the advisor followed the model)."""
+    return translated(REASONS[reason].label) if reason in REASONS else ""
 
 
 def prediction_summary(prediction: Prediction) -> dict:
     """A logged scoring in the words of the decision block (pages/_decision.html)."""
     return {
         "decision": prediction.decision,
-        "decision_label": DECISION_LABELS[prediction.decision],
+        "decision_label": str(DECISION_LABELS[prediction.decision]),
         "probability": percent(prediction.probability_of_default),
         "threshold": percent(prediction.threshold),
         "distance": distance_in_words(prediction.probability_of_default - prediction.threshold),
@@ -24,13 +34,13 @@ def history_rows(history: list[tuple[Decision, Prediction]]) -> list[dict]:
     """One row per decision, newest first: who, when, on which model and score, what, why."""
     return [
         {
-            "when": as_utc(decision.created_at).strftime("%Y-%m-%d %H:%M"),
+            "when": when(decision.created_at),
             "advisor": decision.advisor,
             "model_version": prediction.model_version,
             "probability": percent(prediction.probability_of_default),
-            "model_decision": DECISION_LABELS[decision.model_decision],
-            "final_decision": DECISION_LABELS[decision.final_decision],
-            "overridden": "Overridden" if decision.overridden else "Followed",
+            "model_decision": str(DECISION_LABELS[decision.model_decision]),
+            "final_decision": str(DECISION_LABELS[decision.final_decision]),
+            "overridden": _("Overridden") if decision.overridden else _("Followed"),
             "reason": reason_label(decision.reason),
             "comment": decision.comment or "",
         }
@@ -40,11 +50,18 @@ def history_rows(history: list[tuple[Decision, Prediction]]) -> list[dict]:
 
 def recorded_message(decision: Decision) -> str:
     """The confirmation after the form: what was recorded, and whether it overrides the model."""
-    final = "accepted" if decision.final_decision == ACCEPTED else "refused"
+    accepted = decision.final_decision == ACCEPTED
     if not decision.overridden:
-        return f"Decision recorded: {final}, following the model."
-    model = "acceptance" if decision.model_decision == ACCEPTED else "refusal"
-    return (
-        f"Decision recorded: {final}, overriding the model's {model} "
-        f"({reason_label(decision.reason)})."
+        if accepted:
+            return _("Decision recorded: accepted, following the model.")
+        return _("Decision recorded: refused, following the model.")
+    reason = reason_label(decision.reason)
+    if accepted:
+        return _(
+            "Decision recorded: accepted, overriding the model's refusal (%(reason)s).",
+            reason=reason,
+        )
+    return _(
+        "Decision recorded: refused, overriding the model's acceptance (%(reason)s).",
+        reason=reason,
     )

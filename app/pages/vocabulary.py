@@ -80,6 +80,15 @@ CATEGORY_LEVELS = {
         N_("Security staff"),
         N_("Waiters/barmen staff"),
     ],
+    # the model page's fairness table (groups by family status, issue 14)
+    "NAME_FAMILY_STATUS": [
+        N_("Civil marriage"),
+        N_("Married"),
+        N_("Separated"),
+        N_("Single / not married"),
+        N_("Unknown"),
+        N_("Widow"),
+    ],
     "NAME_HOUSING_TYPE": [
         N_("Co-op apartment"),
         N_("House / apartment"),
@@ -101,4 +110,7 @@ FORM_RULES = [
     N_("Must be a whole number."),
     N_("Must be a number."),
     N_("Must be a finite number."),
+    N_("Must be between 0 and 100 years."),
+    N_("Must be between 1 and 1,000,000,000."),
+    N_("Must be a whole number between 0 and 100."),
 ]

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.errors import AppError, DatabaseUnavailableError, InvalidInputError
 from app.extensions import db
+from app.i18n import N_
 from app.models import Decision, Prediction, as_utc
 from training.domain import ACCEPTED, REFUSED
 
@@ -22,18 +23,21 @@ MAX_COMMENT = 1000
 
 @dataclass(frozen=True)
 class OverrideReason:
-    """A reason an advisor may give for overriding, and the final decisions it can justify."""
+    """A reason an advisor may give for overriding, and the final decisions it can justify.
+
+    `label` is an English message id: the pages say it in their language (app.i18n.translated).
+    """
 
     label: str
     justifies: frozenset[str]
 
 
 REASONS = {
-    "documents_verified": OverrideReason("Documents verified", frozenset({ACCEPTED})),
-    "income_proven_higher": OverrideReason("Income proven higher", frozenset({ACCEPTED})),
-    "guarantor": OverrideReason("Guarantor", frozenset({ACCEPTED})),
-    "fraud_suspicion": OverrideReason("Fraud suspicion", frozenset({REFUSED})),
-    "other": OverrideReason("Other (explain in the comment)", frozenset({ACCEPTED, REFUSED})),
+    "documents_verified": OverrideReason(N_("Documents verified"), frozenset({ACCEPTED})),
+    "income_proven_higher": OverrideReason(N_("Income proven higher"), frozenset({ACCEPTED})),
+    "guarantor": OverrideReason(N_("Guarantor"), frozenset({ACCEPTED})),
+    "fraud_suspicion": OverrideReason(N_("Fraud suspicion"), frozenset({REFUSED})),
+    "other": OverrideReason(N_("Other (explain in the comment)"), frozenset({ACCEPTED, REFUSED})),
 }
 
 
@@ -85,7 +89,7 @@ def _final_decision_errors(final_decision) -> list[InvalidInputError]:
             "final_decision",
             "must be 'accepted' or 'refused'",
             final_decision,
-            form_text="Choose the final decision.",
+            form_text=N_("Choose the final decision."),
         )
     ]
 
@@ -93,7 +97,7 @@ def _final_decision_errors(final_decision) -> list[InvalidInputError]:
 def _reason_errors(reason, final_decision, model_decision: str) -> list[InvalidInputError]:
     if reason is not None and reason not in REASONS:
         rule = f"must be one of {', '.join(REASONS)} (or null when following the model)"
-        form_text = "Choose a reason from the list."
+        form_text = N_("Choose a reason from the list.")
         return [InvalidInputError("reason", rule, reason, form_text=form_text)]
     if final_decision not in FINAL_DECISIONS:
         return []  # whether it is an override is not known yet
@@ -105,7 +109,7 @@ def _reason_errors(reason, final_decision, model_decision: str) -> list[InvalidI
                 "is required to override the model's decision",
                 reason,
                 code="missing_reason",
-                form_text="Choose why you override the model's decision.",
+                form_text=N_("Choose why you override the model's decision."),
             )
         ]
     if not overridden and reason is not None:
@@ -114,7 +118,7 @@ def _reason_errors(reason, final_decision, model_decision: str) -> list[InvalidI
                 "reason",
                 "is only for an override; the final decision follows the model",
                 reason,
-                form_text="Leave the reason empty when you follow the model.",
+                form_text=N_("Leave the reason empty when you follow the model."),
             )
         ]
     if reason is not None and final_decision not in REASONS[reason].justifies:
@@ -124,7 +128,8 @@ def _reason_errors(reason, final_decision, model_decision: str) -> list[InvalidI
                 "reason",
                 f"{reason!r} can only justify a final decision {allowed}",
                 reason,
-                form_text=f"{REASONS[reason].label} cannot justify this decision.",
+                # the form fills in the reason's label, in the page's language
+                form_text=N_("%(reason)s cannot justify this decision."),
             )
         ]
     return []
@@ -139,6 +144,8 @@ def _comment_errors(comment, reason) -> list[InvalidInputError]:
                 "comment",
                 f"must be at most {MAX_COMMENT:,} characters (it has {len(comment):,})",
                 None,
+                # the form fills in both numbers in the page's format
+                form_text=N_("Must be at most %(max)s characters (it has %(length)s)."),
             )
         ]
     if reason == "other" and comment is None:
@@ -148,7 +155,7 @@ def _comment_errors(comment, reason) -> list[InvalidInputError]:
                 "is required when the reason is 'other'",
                 comment,
                 code="missing_comment",
-                form_text="Explain the reason in the comment.",
+                form_text=N_("Explain the reason in the comment."),
             )
         ]
     return []
@@ -166,6 +173,10 @@ def decision_errors(
                 "prediction_id",
                 "must be a scoring of the application itself, not of a what-if change",
                 prediction.id,
+                form_text=N_(
+                    "Only a scoring of the application itself can be decided, not of a what-if "
+                    "change."
+                ),
             )
         )
     errors += _final_decision_errors(final_decision)

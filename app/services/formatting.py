@@ -63,6 +63,12 @@ def when(moment: datetime, locale=None) -> str:
     return f"{day}, {time}"
 
 
+def day(moment: datetime, locale=None) -> str:
+    """A day in words, UTC (a letter's date): 'November 21, 2026' (en), '21 novembre 2026'."""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return dates.format_date(moment.astimezone(UTC), "long", locale=_locale(locale))
+
+
 def chart_number_locale(locale=None) -> dict:
     """The d3-format locale for chart axes, with Babel's symbols so charts and text agree."""
     loc = _locale(locale)

@@ -9,7 +9,7 @@ import pytest
 from tests.browser.conftest import sign_in
 from tests.browser.test_dashboard_browser import _axe_violations
 from tests.pages.fixtures import make_app
-from tests.pages.page_tour import signed_in_tour, store_drift_runs
+from tests.pages.page_tour import signed_in_tour, store_drift_runs, store_oversight
 from tests.playwright_fixtures import served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -17,6 +17,10 @@ CHART_PAGES = {
     "client": ("/clients/{accepted}", ("gauge", "distribution", "scatter")),
     "model": ("/model", ("importance", "cost-curve", "calibration")),
     "monitoring": ("/monitoring", ("drift-share-history", "mean-probability-history")),
+    "performance": (
+        "/monitoring/performance",
+        ("performance-calibration", "performance-auc-by-month", "performance-default-by-month"),
+    ),
 }
 
 
@@ -31,7 +35,13 @@ def tour_app(tmp_path_factory, pages_database, model_source):
 
 
 @pytest.fixture(scope="module")
-def tour_server(tour_app):
+def oversight_ids(tour_app, demo_data_dir, tmp_path_factory):
+    """Real decisions, letters and performance runs in the tour's database (page_tour)."""
+    return store_oversight(tour_app, demo_data_dir, tmp_path_factory.mktemp("outcomes"))
+
+
+@pytest.fixture(scope="module")
+def tour_server(tour_app, oversight_ids):
     with served(tour_app) as base_url:
         yield base_url
 
@@ -123,10 +133,18 @@ def _submit_stops(page, base: str, ids: dict):
     page.locator("main form button[type=submit]").click()
     page.wait_for_selector("#error-summary")
     yield "new-application-errors"
+    page.goto(f"{base}/predictions/{ids['decided_prediction']}/decision")
+    page.check("#decision-final_decision-1")  # accept a refusal: an override, with no reason
+    page.locator("#decision-form button[type=submit]").click()
+    page.wait_for_selector("#error-summary")
+    yield "decide-errors"
 
 
 @pytest.mark.parametrize("language", ["fr-FR", "en-GB"])
-def test_axe_finds_nothing_in_either_language(browser, tour_server, demo_ids_live, language):
+def test_axe_finds_nothing_in_either_language(
+    browser, tour_server, demo_ids_live, oversight_ids, language
+):
+    ids = {**demo_ids_live, **oversight_ids}
     # bypass_csp only lets the test inject axe-core; the pages run under the real policy.
     context = _context(browser, language, bypass_csp=True)
     page = context.new_page()
@@ -134,7 +152,7 @@ def test_axe_finds_nothing_in_either_language(browser, tour_server, demo_ids_liv
     page.goto(f"{tour_server}/auth/sign-in")
     found["sign-in"] = _axe_violations(page)
     sign_in(page, tour_server)
-    stops = [s for s in signed_in_tour(demo_ids_live) if s[1] == "GET"]
+    stops = [s for s in signed_in_tour(ids) if s[1] == "GET"]
 
     def check(name):
         assert page.evaluate("document.documentElement.lang") == language[:2], name
@@ -145,7 +163,7 @@ def test_axe_finds_nothing_in_either_language(browser, tour_server, demo_ids_liv
     for name, _, path, _ in stops:
         page.goto(tour_server + path)
         check(name)
-    for name in _submit_stops(page, tour_server, demo_ids_live):
+    for name in _submit_stops(page, tour_server, ids):
         check(name)
     context.close()
     assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)[:3000]

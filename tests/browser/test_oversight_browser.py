@@ -179,19 +179,27 @@ def test_axe_finds_nothing_on_the_new_pages_at_100_and_200_percent(page, oversig
     assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)[:3000]
 
 
+DEFAULT_RATE_TITLE = "Default rate by month: followed and overridden decisions"
+
+
 def test_performance_page_renders_its_charts(page, oversight_live):
     base, _ = oversight_live
     sign_in(page, base)
     page.goto(f"{base}/monitoring/performance")
     _settle(page)
     for chart_id, title in (
-        ("performance-calibration", "Calibration on known outcomes. "),
-        ("performance-auc-by-month", "Realised AUC by month. "),
-        ("performance-default-by-month", "Default rate by month: followed and overridden"),
+        ("performance-calibration", "Calibration on known outcomes"),
+        ("performance-auc-by-month", "Realised AUC by month"),
+        ("performance-default-by-month", DEFAULT_RATE_TITLE),
     ):
-        figure = page.locator(f"[role=img]:has(#{chart_id})")
-        assert figure.get_attribute("aria-label").startswith(title)
-        assert page.locator(f"#{chart_id} svg").count() == 1
+        # drawn on the server: the SVG is named by its <title>, described by its <desc>
+        drawing = page.locator(f"#{chart_id} svg[role=img]")
+        assert drawing.count() == 1
+        named = page.locator(f"[id='{drawing.get_attribute('aria-labelledby')}']").text_content()
+        assert named == title
+        described = page.locator(f"[id='{drawing.get_attribute('aria-describedby')}']")
+        assert described.text_content() == page.text_content(f"#{chart_id}-summary")
+        assert drawing.locator(".mark-line path").count() >= 1
     assert page.locator("[data-render-error]").count() == 0
     assert re.match(r"On [\d,]+ decided applications", page.inner_text("#performance-headline"))
 

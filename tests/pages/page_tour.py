@@ -5,6 +5,7 @@ Shared by the language checks (tests/pages/test_i18n.py), the Nu Html Checker
 page is added once and checked everywhere. A stop is (name, method, path, form data or None).
 """
 
+import csv
 import gzip
 from datetime import UTC, datetime, timedelta
 
@@ -53,10 +54,31 @@ def signed_in_tour(ids: dict) -> list[tuple]:
         ("new-application-rules", "POST", "/applications/new", OUT_OF_RANGE),
         ("model", "GET", "/model", None),
         ("monitoring", "GET", "/monitoring", None),
+        *oversight_tour(ids),
         ("unknown-client", "GET", "/clients/1", None),
         ("unknown-page", "GET", "/no-such-page", None),
     ]  # fmt: skip
 
+
+def oversight_tour(ids: dict) -> list[tuple]:
+    """The decision form, the letters and the performance page (issue 12); the pages that need
+    `store_oversight`'s decisions and runs are left out when `ids` has none of them."""
+    stops = [("letter-none", "GET", f"/clients/{ids['accepted']}/letter", None)]
+    if "letters" not in ids:
+        return stops
+    decide = f"/predictions/{ids['decided_prediction']}/decision"
+    stops += [
+        ("decide", "GET", decide, None),
+        ("decide-errors", "POST", decide, OVERRIDE_WITHOUT_REASON),
+        *[(f"letter-{kind}", "GET", f"/clients/{client}/letter", None)
+          for kind, client in ids["letters"].items()],
+        ("performance", "GET", "/monitoring/performance", None),
+    ]  # fmt: skip
+    return stops
+
+
+# The decision form's errors: an override (of either decision) with no reason, a bad comment.
+OVERRIDE_WITHOUT_REASON = {"decision-final_decision": "accepted", "decision-comment": "1" * 1001}
 
 ANONYMOUS_TOUR = [
     ("sign-in", "GET", "/auth/sign-in", None),
@@ -132,3 +154,52 @@ def store_drift_runs(app) -> None:
                 )
             )
         db.session.commit()
+
+
+def _flipped_outcomes(source, target) -> None:
+    """The same outcomes with every label flipped: the realised AUC drops and the alert shows."""
+    with open(source, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with open(target, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["SK_ID_CURR", "defaulted", "observed_at"])
+        writer.writeheader()
+        writer.writerows({**row, "defaulted": str(1 - int(row["defaulted"]))} for row in rows)
+
+
+def _letters(decisions) -> dict:
+    """A client for each kind of letter: accepted and refused as the model said, overridden."""
+    kinds = {
+        "accepted": lambda d: not d.overridden and d.final_decision == "accepted",
+        "refused": lambda d: not d.overridden and d.final_decision == "refused",
+        "overridden": lambda d: d.overridden,
+    }
+    return {
+        kind: next(d.client_id for d in decisions if wanted(d)) for kind, wanted in kinds.items()
+    }
+
+
+def store_oversight(app, data_dir, work_dir) -> dict:
+    """Real decisions, outcomes and performance runs, made by the services `make run` uses:
+    the demo advisor decides on the model's held-out clients (some overrides), their outcomes
+    are loaded and measured, then loaded again flipped and measured, so the page shows two runs
+    and the alert. Returns the ids the oversight stops need (merge them into the tour's ids)."""
+    from app.extensions import db
+    from app.models import Decision
+    from app.monitoring.performance_runs import run_performance
+    from app.services import model_store, outcomes
+    from app.services.oversight_demo import fill_demo
+
+    outcomes_file, flipped = work_dir / "outcomes.csv", work_dir / "flipped-outcomes.csv"
+    with app.app_context():
+        fill_demo(data_dir, outcomes_file)
+        outcomes.load_outcomes(outcomes_file)
+        run_performance(model_store.get_model())
+        _flipped_outcomes(outcomes_file, flipped)
+        outcomes.load_outcomes(flipped)
+        run_performance(model_store.get_model())
+        decided = list(db.session.scalars(db.select(Decision).order_by(Decision.id)))
+        # a refusal by the model: accepting it without a reason shows the override's errors
+        refused = next(d for d in decided if d.model_decision == "refused")
+        ids = {"letters": _letters(decided), "decided_prediction": refused.prediction_id}
+        db.session.remove()
+    return ids

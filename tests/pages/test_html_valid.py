@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.pages.page_tour import ANONYMOUS_TOUR, signed_in_tour, store_drift_runs, visit
+from tests.pages.page_tour import (
+    ANONYMOUS_TOUR,
+    signed_in_tour,
+    store_drift_runs,
+    store_oversight,
+    visit,
+)
 from tests.pages.test_i18n import _signed_in
 
 VNU = Path(__file__).parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -42,10 +48,11 @@ def vnu_errors(files: list[Path]) -> list[dict]:
     ]
 
 
-def test_every_page_is_valid_html(pages_app, demo_ids, tmp_path):
+def test_every_page_is_valid_html(pages_app, demo_ids, demo_data_dir, tmp_path):
     store_drift_runs(pages_app)
+    ids = {**demo_ids, **store_oversight(pages_app, demo_data_dir, tmp_path)}
     signed_in, anonymous = _signed_in(pages_app), pages_app.test_client()
-    stops = [(signed_in, stop) for stop in signed_in_tour(demo_ids)]
+    stops = [(signed_in, stop) for stop in signed_in_tour(ids)]
     stops += [(anonymous, stop) for stop in ANONYMOUS_TOUR]
     stops.append((anonymous, ("api-docs", "GET", "/api/docs", None)))
     files = []

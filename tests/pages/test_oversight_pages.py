@@ -113,8 +113,11 @@ def test_override_is_recorded_and_shown_in_the_history(advisor, pages_app, demo_
         in page
     )
     history = re.search(r'<table id="decision-history">.*?</table>', page, re.S)[0]
-    assert "<td>advisor</td>" in history and "<td>Overridden</td>" in history
-    assert "<td>Documents verified</td>" in history and "<td>Payslips seen.</td>" in history
+    assert '<td translate="no">advisor</td>' in history and "<td>Overridden</td>" in history
+    assert (
+        "<td>Documents verified</td>" in history
+        and '<td translate="no">Payslips seen.</td>' in history
+    )
     with pages_app.app_context():
         seen = db.session.get(Prediction, prediction_id)
         version, probability = seen.model_version, seen.probability_of_default
@@ -293,3 +296,40 @@ def test_the_decision_form_needs_its_csrf_token_but_the_api_does_not(
     body = {"prediction_id": prediction_id, "final_decision": "refused"}
     api = app.test_client().post("/api/decisions", json=body, headers={"X-API-Key": key})
     assert api.status_code == 201
+
+
+def test_decision_and_letter_in_french(advisor, pages_app, demo_ids):
+    """The confirmation, the form's errors and the letter follow the page's language; the API's
+    record of the same decision stays English."""
+    french = {"Accept-Language": "fr"}
+    client_id = demo_ids["refused"]
+    page = advisor.get(f"/clients/{client_id}", headers=french).get_data(as_text=True)
+    prediction_id = _last_prediction(pages_app).id
+    assert '<label for="decision-final_decision-1">Accorder (écarter le modèle)</label>' in page
+    data = {"decision-final_decision": "accepted", "decision-reason": "fraud_suspicion"}
+    page = advisor.post(f"/predictions/{prediction_id}/decision", data=data, headers=french)
+    assert page.status_code == 400
+    assert "Le motif «\u00a0Soupçon de fraude\u00a0» ne peut pas justifier cette décision." in (
+        page.get_data(as_text=True)
+    )
+    data = {**data, "decision-reason": "documents_verified"}
+    advisor.post(f"/predictions/{prediction_id}/decision", data=data, headers=french)
+    page = advisor.get(f"/clients/{client_id}", headers=french).get_data(as_text=True)
+    assert (
+        "Décision enregistrée\u00a0: accordé, en écartant le refus du modèle "
+        "(Justificatifs vérifiés)." in page
+    )
+    assert "<td>Justificatifs vérifiés</td>" in page
+    letter_page = advisor.get(f"/clients/{client_id}/letter", headers=french)
+    text = letter_page.get_data(as_text=True)
+    assert re.findall(r"<h1[^>]*>(.*?)</h1>", text) == ["Votre demande de prêt est acceptée"]
+    assert (
+        "Les documents que vous avez fournis ont confirmé les informations de votre demande."
+        in text
+    )
+    assert re.search(r"Décision du \d{1,2} \w+ \d{4}\.", text)  # a French date: 29 novembre 2026
+    with pages_app.app_context():
+        (decision,) = _decisions(pages_app)
+        assert decision.reason == "documents_verified"
+        prediction = decisions.require_prediction(prediction_id)
+        assert decisions.decision_summary(decision, prediction)["reason"] == "documents_verified"
