@@ -65,7 +65,7 @@ def load_applications(path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: file not found")
-    header = _read_header(path)
+    header = read_header(path)
     name = "application_train" if "TARGET" in header else "application_test"
     return read_table(path, name)
 
@@ -74,7 +74,7 @@ def read_table(path, name: str) -> pd.DataFrame:
     """Read one table file with the schema's columns and dtypes, then check its rules."""
     path = Path(path)
     columns = TABLES[name]
-    header = _read_header(path)
+    header = read_header(path)
     missing = [column for column in columns if column not in header]
     if missing:
         raise DataError(
@@ -104,7 +104,7 @@ def validate_table(frame: pd.DataFrame, name: str, label: str) -> pd.DataFrame:
     return _check_unique_key(label, frame, name)
 
 
-def _read_header(path: Path) -> list[str]:
+def read_header(path: Path) -> list[str]:
     """The column names on the first line; an empty or unreadable file is a DataError."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:

@@ -10,7 +10,7 @@ import functools
 
 from app.api.openapi_oversight import oversight_paths, oversight_schemas
 from app.api.response_schemas import COMPONENTS
-from app.api.statuses import HEADERS, STATUS_MEANINGS
+from app.api.statuses import error_response, json_response, ref
 from app.services.validation import RULES, application_schema, client_id_schema
 
 MAX_BATCH = 1000  # Config.MAX_BATCH_SIZE; app/api/routes.py refuses more with a 413
@@ -18,24 +18,11 @@ MAX_BATCH = 1000  # Config.MAX_BATCH_SIZE; app/api/routes.py refuses more with a
 ALWAYS = ("405", "429")  # every path answers other methods and every call is rate limited
 
 
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict, description: str, **extra) -> dict:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": schema}},
-        **extra,
-    }
-
-
 def _responses(ok: dict, *statuses: str) -> dict:
     """200 and the error statuses of one operation, each with its exact error schema."""
     responses = {"200": ok}
     for status in sorted({*statuses, *ALWAYS}):
-        extra = {"headers": HEADERS[status]} if status in HEADERS else {}
-        responses[status] = _json(_ref(f"Error{status}"), STATUS_MEANINGS[status], **extra)
+        responses[status] = error_response(status)
     return responses
 
 
@@ -43,7 +30,7 @@ def _predict_body() -> dict:
     """Exactly one of the four forms; batches hold 1 to 1,000 items."""
     forms = {
         "client_id": client_id_schema(),
-        "application": _ref("Application"),
+        "application": ref("Application"),
         "client_ids": {
             "type": "array",
             "items": client_id_schema(),
@@ -52,7 +39,7 @@ def _predict_body() -> dict:
         },
         "applications": {
             "type": "array",
-            "items": _ref("Application"),
+            "items": ref("Application"),
             "minItems": 1,
             "maxItems": MAX_BATCH,
         },
@@ -86,8 +73,8 @@ CLIENT_LINKS = {
 
 
 def _predict() -> dict:
-    ok = _json(
-        {"oneOf": [_ref("Prediction"), _ref("PredictionBatch")]},
+    ok = json_response(
+        {"oneOf": [ref("Prediction"), ref("PredictionBatch")]},
         "One prediction, or {predictions: [...]} in input order for a batch.",
         links=PREDICTION_LINKS,
     )
@@ -120,7 +107,7 @@ def _paths() -> dict:
         "/api/clients/{client_id}": _get(
             "getClient",
             "A stored client's application data and latest score",
-            _json(_ref("Client"), "Application, history, latest score.", links=CLIENT_LINKS),
+            json_response(ref("Client"), "Application, history, latest score.", links=CLIENT_LINKS),
             "404",
             "503",
             parameters=[client_id],
@@ -128,21 +115,21 @@ def _paths() -> dict:
         "/api/model": _get(
             "getModel",
             "The model in service: name, version, threshold, metrics, features",
-            _json(_ref("Model"), "Model description."),
+            json_response(ref("Model"), "Model description."),
             "503",
             secured=False,
         ),
         "/api/drift": _get(
             "getDrift",
             "The latest data-drift run: drifted characteristics and their tests",
-            _json(_ref("DriftRun"), "Summary of the latest drift run."),
+            json_response(ref("DriftRun"), "Summary of the latest drift run."),
             "404",
             "503",
         ),
         "/api/health": _get(
             "health",
             "Model and database status: ok or degraded, nothing more",
-            _json(_ref("Health"), "Both work."),
+            json_response(ref("Health"), "Both work."),
             secured=False,
         ),
     }
@@ -151,7 +138,7 @@ def _paths() -> dict:
 def _health_paths(paths: dict) -> dict:
     """/api/health answers 503 with its own body (per-component status), not the error shape."""
     responses = paths["/api/health"]["get"]["responses"]
-    responses["503"] = _json(_ref("Health"), "Something is degraded; the log says why.")
+    responses["503"] = json_response(ref("Health"), "Something is degraded; the log says why.")
     return paths
 
 

@@ -4,27 +4,8 @@ Kept apart from openapi.py, which merges them into the one document: `oversight_
 `oversight_schemas()`. Every status these endpoints answer is listed.
 """
 
-from app.api.statuses import HEADERS, STATUS_MEANINGS
+from app.api.statuses import error_response, json_response, ref
 from app.services.decisions import MAX_COMMENT, REASONS
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict, description: str, **extra) -> dict:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": schema}},
-        **extra,
-    }
-
-
-def _error(status: str, description: str) -> dict:
-    """The exact error schema of this status (app/api/response_schemas.py)."""
-    extra = {"headers": HEADERS[status]} if status in HEADERS else {}
-    return _json(_ref(f"Error{status}"), description, **extra)
-
 
 _NUMBER_OR_NULL = {"type": ["number", "null"]}
 _GROUP = {
@@ -201,21 +182,23 @@ def oversight_paths() -> dict:
                     },
                 },
                 "responses": {
-                    "201": _json(_ref("Decision"), "Recorded."),
-                    "400": _error("400", STATUS_MEANINGS["400"]),
-                    "401": _error("401", STATUS_MEANINGS["401"]),
-                    "404": _error("404", "Unknown prediction_id (code prediction_not_found)."),
-                    "405": _error("405", STATUS_MEANINGS["405"]),
-                    "413": _error("413", "Body over the size limit."),
-                    "415": _error("415", STATUS_MEANINGS["415"]),
-                    "422": _error(
+                    "201": json_response(ref("Decision"), "Recorded."),
+                    "400": error_response("400"),
+                    "401": error_response("401"),
+                    "404": error_response(
+                        "404", "Unknown prediction_id (code prediction_not_found)."
+                    ),
+                    "405": error_response("405"),
+                    "413": error_response("413", "Body over the size limit."),
+                    "415": error_response("415"),
+                    "422": error_response(
                         "422",
                         "Invalid decision, nothing written: unknown or missing field, bad value, "
                         "a missing reason on an override (missing_reason), a reason when following "
                         "the model, a comment missing for 'other', a what-if scoring.",
                     ),
-                    "429": _error("429", STATUS_MEANINGS["429"]),
-                    "503": _error("503", "Database unavailable; nothing written."),
+                    "429": error_response("429"),
+                    "503": error_response("503", "Database unavailable; nothing written."),
                 },
             }
         },
@@ -225,12 +208,14 @@ def oversight_paths() -> dict:
                 "operationId": "getPerformance",
                 "security": secured,
                 "responses": {
-                    "200": _json(_ref("PerformanceRun"), "The latest run."),
-                    "401": _error("401", STATUS_MEANINGS["401"]),
-                    "404": _error("404", "No performance run yet (code no_performance_run)."),
-                    "405": _error("405", STATUS_MEANINGS["405"]),
-                    "429": _error("429", STATUS_MEANINGS["429"]),
-                    "503": _error("503", "Database unavailable."),
+                    "200": json_response(ref("PerformanceRun"), "The latest run."),
+                    "401": error_response("401"),
+                    "404": error_response(
+                        "404", "No performance run yet (code no_performance_run)."
+                    ),
+                    "405": error_response("405"),
+                    "429": error_response("429"),
+                    "503": error_response("503", "Database unavailable."),
                 },
             }
         },

@@ -9,7 +9,9 @@ from flask import Blueprint, current_app, g
 from app.api.bodies import json_body
 from app.auth import require_api_key
 from app.errors import AppError, InvalidInputError
+from app.models import PerformanceRun
 from app.monitoring import performance_runs
+from app.monitoring.reports import require_latest_run
 from app.services import decisions
 from app.services.validation import is_client_id
 
@@ -51,9 +53,6 @@ def record_decision():
 @require_api_key
 def performance():
     """The latest performance run, or a 404 error when none was made yet."""
-    latest = performance_runs.latest_run()
-    if latest is None:
-        message = "No performance run yet; make one with `flask performance run`."
-        raise AppError(message, status=404, code="no_performance_run")
+    latest = require_latest_run(PerformanceRun, "performance", "no_performance_run")
     margin = float(current_app.config["PERFORMANCE_ALERT_MARGIN"])
     return performance_runs.run_summary(latest, margin), 200

@@ -1,4 +1,5 @@
-"""What each HTTP status of the API means, and the headers that come with it (OpenAPI)."""
+"""What each HTTP status of the API means, the headers that come with it, and the OpenAPI
+response objects built from them (shared by openapi.py and openapi_oversight.py)."""
 
 STATUS_MEANINGS = {
     "400": "Malformed JSON: a syntax or encoding error, a duplicate key, absurd nesting.",
@@ -15,3 +16,23 @@ HEADERS = {
     "405": {"Allow": {"required": True, "schema": {"type": "string"}}},
     "429": {"Retry-After": {"required": True, "schema": {"type": "string"}}},
 }
+
+
+def ref(name: str) -> dict:
+    """A reference to one of the document's component schemas."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def json_response(schema: dict, description: str, **extra) -> dict:
+    """An OpenAPI response with a JSON body."""
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": schema}},
+        **extra,
+    }
+
+
+def error_response(status: str, description: str | None = None) -> dict:
+    """The exact error schema of this status (app/api/response_schemas.py) and its headers."""
+    extra = {"headers": HEADERS[status]} if status in HEADERS else {}
+    return json_response(ref(f"Error{status}"), description or STATUS_MEANINGS[status], **extra)

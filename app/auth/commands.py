@@ -2,6 +2,7 @@
 `enable`."""
 
 import sys
+from contextlib import contextmanager
 
 import click
 from flask.cli import AppGroup
@@ -33,6 +34,17 @@ def _database_error(error: SQLAlchemyError) -> click.ClickException:
     )
 
 
+@contextmanager
+def _account_change():
+    """A refused change or an unreachable database ends the command with a one-line error."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        raise _database_error(error) from None
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+
+
 @users_cli.command("create")
 @click.argument("username")
 @click.option(
@@ -61,12 +73,8 @@ def create_command(username, password, password_stdin, exist_ok):
 @click.option("--password-stdin", is_flag=True)
 def set_password_command(username, password, password_stdin):
     """Change an advisor's password."""
-    try:
+    with _account_change():
         set_password(username, _read_password(password, password_stdin))
-    except SQLAlchemyError as error:
-        raise _database_error(error) from None
-    except AccountError as error:
-        raise click.ClickException(str(error)) from error
     click.echo(f"Password changed for '{username}'.")
 
 
@@ -74,12 +82,8 @@ def set_password_command(username, password, password_stdin):
 @click.argument("username")
 def disable_command(username):
     """Refuse an advisor's sign-ins and end every session they have open."""
-    try:
+    with _account_change():
         disable_advisor(username)
-    except SQLAlchemyError as error:
-        raise _database_error(error) from None
-    except AccountError as error:
-        raise click.ClickException(str(error)) from error
     click.echo(f"Advisor '{username}' disabled; their sessions have ended.")
 
 
@@ -87,10 +91,6 @@ def disable_command(username):
 @click.argument("username")
 def enable_command(username):
     """Let a disabled advisor sign in again."""
-    try:
+    with _account_change():
         enable_advisor(username)
-    except SQLAlchemyError as error:
-        raise _database_error(error) from None
-    except AccountError as error:
-        raise click.ClickException(str(error)) from error
     click.echo(f"Advisor '{username}' enabled.")

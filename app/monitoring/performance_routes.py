@@ -1,11 +1,12 @@
 """The performance page for signed-in advisors, and the Evidently report of each run."""
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import login_required
 
+from app.models import PerformanceRun
 from app.monitoring import performance_runs, performance_wording
 from app.monitoring.performance_charts import performance_charts
-from app.monitoring.reports import report_response
+from app.monitoring.reports import report_page
 from app.services import outcomes
 
 bp = Blueprint("performance", __name__)
@@ -35,7 +36,4 @@ def index():
 @login_required
 def report(run_id: int):
     """Evidently's classification report: self-contained HTML, served under a sandboxed CSP."""
-    compressed = performance_runs.report_html(run_id)
-    if compressed is None:
-        abort(404, description=f"No performance run {run_id}.")
-    return report_response(compressed)
+    return report_page(PerformanceRun, "performance", run_id)

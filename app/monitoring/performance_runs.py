@@ -8,18 +8,18 @@ PERFORMANCE_* settings are in app/config.py.
 
 from __future__ import annotations
 
-import gzip
 import time
 from datetime import datetime
 
 import pandas as pd
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import undefer
 
 from app.extensions import db
 from app.models import Decision, Outcome, PerformanceRun, Prediction, as_utc, utcnow
+from app.monitoring import reports
 from app.monitoring.performance import evaluate
+from app.monitoring.reports import compress_report
 from app.monitoring.sources import parse_window
 
 
@@ -127,7 +127,7 @@ def run_performance(loaded_model, window: str | None = None, now=None) -> Perfor
         calibration=result.calibration,
         by_month=result.by_month,
         duration_s=time.perf_counter() - started,
-        report_html_gz=gzip.compress(result.html.encode("utf-8"), compresslevel=6),
+        report_html_gz=compress_report(result.html),
     )
     db.session.add(run)
     db.session.commit()
@@ -136,8 +136,7 @@ def run_performance(loaded_model, window: str | None = None, now=None) -> Perfor
 
 def latest_run() -> PerformanceRun | None:
     """The most recent run (without its report), or None."""
-    query = sa.select(PerformanceRun).order_by(PerformanceRun.id.desc()).limit(1)
-    return db.session.scalars(query).first()
+    return reports.latest_run(PerformanceRun)
 
 
 def recent_runs(limit: int = 24) -> list[PerformanceRun]:
@@ -148,13 +147,7 @@ def recent_runs(limit: int = 24) -> list[PerformanceRun]:
 
 def report_html(run_id: int) -> bytes | None:
     """The gzipped Evidently report of one run, or None if there is no such run."""
-    query = (
-        sa.select(PerformanceRun)
-        .where(PerformanceRun.id == run_id)
-        .options(undefer(PerformanceRun.report_html_gz))
-    )
-    run = db.session.scalars(query).first()
-    return run.report_html_gz if run else None
+    return reports.stored_report(PerformanceRun, run_id)
 
 
 def auc_drop(run: PerformanceRun) -> float | None:

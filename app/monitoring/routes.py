@@ -1,13 +1,13 @@
 """Monitoring pages for signed-in advisors and GET /api/drift for systems; thin views."""
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, current_app, render_template
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.auth import require_api_key
-from app.errors import AppError
+from app.models import DriftRun
 from app.monitoring import charts, runs, wording
-from app.monitoring.reports import report_response
+from app.monitoring.reports import report_page, require_latest_run
 from app.services.formatting import when
 
 bp = Blueprint("monitoring", __name__)
@@ -37,18 +37,12 @@ def index():
 @login_required
 def report(run_id: int):
     """Evidently's own report: self-contained HTML (its scripts and fonts are inlined)."""
-    compressed = runs.report_html(run_id)
-    if compressed is None:
-        abort(404, description=f"No drift run {run_id}.")
-    return report_response(compressed)
+    return report_page(DriftRun, "drift", run_id)
 
 
 @bp.get("/api/drift")
 @require_api_key
 def api_latest():
     """The latest drift run's summary, or a 404 error when none was made yet."""
-    latest = runs.latest_run()
-    if latest is None:
-        message = "No drift run yet; make one with `flask drift run`."
-        raise AppError(message, status=404, code="no_drift_run")
+    latest = require_latest_run(DriftRun, "drift", "no_drift_run")
     return runs.run_summary(latest), 200

@@ -6,16 +6,16 @@ settings are in app/config.py.
 
 from __future__ import annotations
 
-import gzip
 import time
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import undefer
 
 from app.extensions import db
 from app.models import DriftRun, as_utc
+from app.monitoring import reports
 from app.monitoring.drift import compare
+from app.monitoring.reports import compress_report
 from app.monitoring.sources import CurrentSample, DriftInputError, monitored_columns
 
 
@@ -71,7 +71,7 @@ def run_drift(current: CurrentSample, loaded_model, top_n: int | None = None) ->
         model_name=str(loaded_model.name)[:120],
         model_version=str(loaded_model.version)[:40],
         duration_s=time.perf_counter() - started,
-        report_html_gz=gzip.compress(result.html.encode("utf-8"), compresslevel=6),
+        report_html_gz=compress_report(result.html),
     )
     db.session.add(run)
     db.session.commit()
@@ -80,7 +80,7 @@ def run_drift(current: CurrentSample, loaded_model, top_n: int | None = None) ->
 
 def latest_run() -> DriftRun | None:
     """The most recent run (without its report), or None."""
-    return db.session.scalars(sa.select(DriftRun).order_by(DriftRun.id.desc()).limit(1)).first()
+    return reports.latest_run(DriftRun)
 
 
 def recent_runs(limit: int = 60) -> list[DriftRun]:
@@ -91,11 +91,7 @@ def recent_runs(limit: int = 60) -> list[DriftRun]:
 
 def report_html(run_id: int) -> bytes | None:
     """The gzipped Evidently report of one run, or None if there is no such run."""
-    query = (
-        sa.select(DriftRun).where(DriftRun.id == run_id).options(undefer(DriftRun.report_html_gz))
-    )
-    run = db.session.scalars(query).first()
-    return run.report_html_gz if run else None
+    return reports.stored_report(DriftRun, run_id)
 
 
 def run_summary(run: DriftRun) -> dict:

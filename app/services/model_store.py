@@ -106,6 +106,22 @@ def _single_threaded(model) -> None:
         classifier.set_params(n_jobs=1)
 
 
+class IncompatibleModelError(RuntimeError):
+    """The model loads but cannot score with this code (trained by an older feature set)."""
+
+
+def _check_scores_with_this_code(model) -> None:
+    """Score one empty application now, so that a model built for other features fails at load
+    (health says degraded, every caller gets a 503 saying why) instead of on every request."""
+    blank = dict.fromkeys(getattr(model, "input_columns", None) or [])
+    try:
+        model.score([blank])
+    except Exception as error:  # any failure here means the same: this model cannot serve
+        raise IncompatibleModelError(
+            f"the model does not score with this version of the code ({error}); retrain it"
+        ) from None
+
+
 def _load(uri: str, tracking_uri: str | None) -> LoadedModel:
     import mlflow
 
@@ -117,6 +133,7 @@ def _load(uri: str, tracking_uri: str | None) -> LoadedModel:
         pyfunc = mlflow.pyfunc.load_model(uri)
     model = pyfunc.unwrap_python_model()
     _single_threaded(model)
+    _check_scores_with_this_code(model)
     version = _registry_version(uri) or _exported_version(uri)
     version = version or str(getattr(model, "version", None) or "local")
     name = getattr(model, "model_name", None) or "credit-default-risk"

@@ -5,14 +5,19 @@ A table is `NAME.csv` (the Kaggle files), `NAME.parquet`, or a folder `NAME.parq
 `training.dataset.DataError` naming the file, the column and the rule.
 """
 
-import csv
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from training.dataset import OPTIONAL_TABLES, REQUIRED_TABLE, UNIQUE_KEYS, DataError
+from training.dataset import (
+    OPTIONAL_TABLES,
+    REQUIRED_TABLE,
+    UNIQUE_KEYS,
+    DataError,
+    read_header,
+)
 from training.engine.definition import ID_COLUMNS, sql_type
 from training.schema import TABLES
 
@@ -70,22 +75,11 @@ def find_tables(data_dir) -> dict[str, TableFile]:
 def _locate(data_dir: Path, name: str) -> TableFile | None:
     csv_path = data_dir / f"{name}.csv"
     if csv_path.is_file():
-        return TableFile(name, csv_path, "csv", tuple(_csv_header(csv_path)))
+        return TableFile(name, csv_path, "csv", tuple(read_header(csv_path)))
     for path in (data_dir / f"{name}.parquet", data_dir / name):
         if path.is_file() or (path.is_dir() and any(path.glob("*.parquet"))):
             return TableFile(name, path, "parquet", tuple(_parquet_columns(path)))
     return None
-
-
-def _csv_header(path: Path) -> list[str]:
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            header = next(csv.reader(handle), None)
-    except (OSError, UnicodeDecodeError) as error:
-        raise DataError(f"{path.name}: file cannot be read as UTF-8 CSV ({error})") from None
-    if not header or not any(cell.strip() for cell in header):
-        raise DataError(f"{path.name}: the file is empty (no header line)")
-    return header
 
 
 def _parquet_columns(path: Path) -> list[str]:
