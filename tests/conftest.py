@@ -12,7 +12,7 @@ import pytest
 
 # The dashboard fixtures (app with demo clients, signed-in advisor) serve tests/pages and
 # tests/browser; declared here so their session-scoped database is built once.
-pytest_plugins = ["tests.pages.fixtures", "tests.playwright_fixtures"]
+pytest_plugins = ["tests.pages.fixtures", "tests.playwright_fixtures", "tests.postgres_fixtures"]
 
 # Idle OpenMP threads yield instead of spinning (set before scikit-learn/LightGBM load libgomp):
 # on the shared 2-core machine spinning threads made tree training up to 20x slower.

@@ -4,8 +4,7 @@ import gzip
 
 import pytest
 
-from tests.app.conftest import postgres_url  # noqa: F401  (session fixture: a real server)
-from tests.monitoring.test_pages import REPORT_HTML, SHIFTED, store_run
+from tests.monitoring.helpers import REPORT_HTML, SHIFTED, store_run
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

@@ -14,8 +14,7 @@ import pytest
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db as _db
-
-ADVISOR, PASSWORD = "advisor", "correct horse battery"
+from tests.helpers import ADVISOR, PASSWORD
 
 
 @dataclass

@@ -6,7 +6,7 @@ import pytest
 
 from app.services import model_store
 from app.services.reasons import reason_codes
-from tests.app.helpers import GOOD_APPLICATION
+from tests.helpers import GOOD_APPLICATION
 from training.features import GROUP_LABELS
 
 

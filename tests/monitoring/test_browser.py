@@ -5,14 +5,9 @@ import json
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401
-    CHROMIUM_ARGS,
-    sign_in,
-)
-from tests.browser.test_dashboard_browser import _axe_violations, _settle
-from tests.monitoring.test_pages import CALM, SHIFTED, store_run
-from tests.pages.fixtures import ADVISOR, PASSWORD
-from tests.playwright_fixtures import served
+from tests.helpers import ADVISOR, PASSWORD
+from tests.monitoring.helpers import CALM, SHIFTED, store_run
+from tests.playwright_fixtures import axe_violations, served, settle, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -59,7 +54,7 @@ def page(browser):  # noqa: F811
 def test_monitoring_page_passes_axe_and_renders_its_charts(page, monitoring_live):
     sign_in(page, monitoring_live)
     page.goto(f"{monitoring_live}/monitoring")
-    _settle(page)
+    settle(page)
     for chart_id in ("drift-share-history", "mean-probability-history"):
         figure = page.locator(f"[role=img]:has(#{chart_id})")
         assert figure.get_attribute("aria-label").startswith(
@@ -73,7 +68,7 @@ def test_monitoring_page_passes_axe_and_renders_its_charts(page, monitoring_live
     found = {}
     for zoom in ("100%", "200%"):
         page.evaluate("z => document.documentElement.style.fontSize = z", zoom)
-        found[zoom] = _axe_violations(page)
+        found[zoom] = axe_violations(page)
     assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)[:3000]
 
 
@@ -82,7 +77,7 @@ def test_monitoring_page_reflows_at_320_css_pixels(browser, monitoring_live):  #
     page = context.new_page()
     sign_in(page, monitoring_live)
     page.goto(f"{monitoring_live}/monitoring")
-    _settle(page)
+    settle(page)
     width = page.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 320

@@ -1,6 +1,9 @@
-"""Shared helpers for the app tests: applications to post, error-shape checks, free ports."""
+"""Shared test helpers: the demo advisor, applications to post, error-shape checks, free ports."""
 
 import socket
+
+# The advisor account of the template database (tests/conftest.py).
+ADVISOR, PASSWORD = "advisor", "correct horse battery"
 
 # A plausible full-ish application (values inside every rule of app/services/validation.py).
 GOOD_APPLICATION = {

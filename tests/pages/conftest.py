@@ -1,11 +1,11 @@
-"""A live dashboard (werkzeug in a thread) and a real headless Chromium driven by Playwright."""
+"""A live dashboard (werkzeug in a thread) for the browser tests."""
 
 import shutil
 
 import pytest
 
-from tests.pages.fixtures import ADVISOR, PASSWORD, make_app
-from tests.playwright_fixtures import AXE, CHROMIUM, CHROMIUM_ARGS, served  # noqa: F401  (re-exported)
+from tests.pages.fixtures import make_app
+from tests.playwright_fixtures import served
 
 
 @pytest.fixture(scope="session")
@@ -16,23 +16,6 @@ def live_server(tmp_path_factory, pages_database, model_source):
     app = make_app(path, model_source)
     with served(app) as base_url:
         yield base_url
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def sign_in(page, base_url: str) -> None:
-    page.goto(f"{base_url}/auth/sign-in")
-    page.fill("#username", ADVISOR)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.services import model_store
-from tests.app.helpers import assert_error
+from tests.helpers import assert_error
 
 NO_MODEL = {"MODEL_URI": "/nonexistent/model"}
 
@@ -26,7 +26,7 @@ def test_gunicorn_hooks_preload_the_model_where_the_server_starts(app):
     from pathlib import Path
     from types import SimpleNamespace
 
-    path = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+    path = Path(__file__).resolve().parents[1] / "gunicorn.conf.py"
     spec = importlib.util.spec_from_file_location("gunicorn_conf", path)
     conf = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(conf)

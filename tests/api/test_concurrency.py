@@ -5,8 +5,8 @@ import shutil
 import pytest
 import sqlalchemy as sa
 
-from tests.app.concurrency_tools import hammer, start_server
-from tests.app.helpers import free_port
+from tests.api.concurrency_tools import hammer, start_server
+from tests.helpers import free_port
 
 CLIENTS = 50
 DURATION_S = 5.0  # the 20 s run is in benchmarks/bench_api.py

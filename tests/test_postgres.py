@@ -10,7 +10,7 @@ from app.config import TestConfig
 from app.extensions import db
 from app.models import Client, Prediction
 from app.services.clients import load_clients
-from tests.app.helpers import GOOD_APPLICATION
+from tests.helpers import GOOD_APPLICATION
 
 REFUSE_424242_FUNCTION = """
 CREATE OR REPLACE FUNCTION refuse_424242() RETURNS trigger AS $$

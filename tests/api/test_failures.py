@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from app import create_app
 from app.config import TestConfig
 from app.models import Prediction
-from tests.app.helpers import GOOD_APPLICATION, assert_error
+from tests.helpers import GOOD_APPLICATION, assert_error
 
 
 def test_no_model_app_starts_and_health_says_why(app_without_model):

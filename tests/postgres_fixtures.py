@@ -1,37 +1,8 @@
-"""Fixtures only the app tests need (the shared ones are in tests/conftest.py)."""
+"""A real PostgreSQL server for the session (registered in tests/conftest.py)."""
 
 import glob
-import shutil
 
 import pytest
-import sqlalchemy as sa
-
-from app import create_app
-from app.config import TestConfig
-
-
-@pytest.fixture
-def app_without_model(tmp_path, app_database_template):
-    """The app with MODEL_URI pointing at a directory that holds no model."""
-    path = tmp_path / "app.db"
-    shutil.copy(app_database_template, path)
-    missing = str(tmp_path / "no-model-here")
-    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "MODEL_URI": missing}
-    return create_app(type("NoModelConfig", (TestConfig,), settings))
-
-
-@pytest.fixture
-def failing_log(db):
-    """A real SQLite trigger that aborts any prediction row for client 424242 (a failed write)."""
-    db.session.execute(
-        sa.text(
-            "CREATE TRIGGER refuse_424242 BEFORE INSERT ON predictions "
-            "WHEN NEW.client_id = 424242 BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
-        )
-    )
-    db.session.commit()
-    return 424242
-
 
 # The newest PostgreSQL that Debian's package installed (15 on bookworm).
 PG_BIN = max(glob.glob("/usr/lib/postgresql/*/bin"), default="/usr/lib/postgresql/15/bin")
@@ -58,7 +29,7 @@ def postgres_url():
     import tempfile
     from pathlib import Path
 
-    from tests.app.helpers import free_port
+    from tests.helpers import free_port
 
     if os.environ.get("TEST_DATABASE_URL"):
         yield os.environ["TEST_DATABASE_URL"]

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Client, Prediction
-from tests.app.helpers import GOOD_APPLICATION, assert_error
+from tests.helpers import GOOD_APPLICATION, assert_error
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
-"""Input validation of raw applications: every rule names the field and the rule."""
+"""Input validation of raw applications (app/services/validation.py): every rule named."""
 
 import pytest
 
 from app.errors import InvalidInputError
 from app.services.validation import APPLICATION_COLUMNS, validate_application
-from tests.app.helpers import GOOD_APPLICATION
+from tests.helpers import GOOD_APPLICATION
 
 
 def test_valid_application_is_kept_and_missing_fields_are_warned():

@@ -4,11 +4,10 @@ import json
 
 import pytest
 
-from tests.browser.conftest import AXE, sign_in
-from tests.pages.fixtures import ADVISOR, PASSWORD
+from tests.helpers import ADVISOR, PASSWORD
+from tests.playwright_fixtures import axe_violations, settle, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 def press_text(page, text: str) -> None:
@@ -90,31 +89,6 @@ def _pages(base: str, ids: dict) -> list[str]:
     ]
 
 
-def _axe_violations(page) -> list:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        # Vega's SVG internals sit inside a role="img" figure (hidden from assistive tech, with
-        # its own label); checking thousands of points would take minutes, not add coverage.
-        "tags => axe.run({exclude: [['.chart__canvas svg']]},"
-        " {runOnly: {type: 'tag', values: tags}})",
-        AXE_TAGS,
-    )
-    assert len(result["passes"]) >= 10  # axe really ran its rules on this page
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-    ]
-
-
-def _settle(page) -> None:
-    page.wait_for_load_state("load")
-    if page.locator("[data-chart-spec]").count():
-        page.wait_for_function(
-            "[...document.querySelectorAll('[data-chart-spec]')]"
-            ".every(c => c.dataset.rendered || c.dataset.renderError)"
-        )
-
-
 def test_axe_finds_nothing_at_100_and_200_percent_text(browser, live_server, demo_ids_live):
     # bypass_csp only lets the test inject axe-core; the charts run under the real policy.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
@@ -123,14 +97,14 @@ def test_axe_finds_nothing_at_100_and_200_percent_text(browser, live_server, dem
     for zoom in ("100%", "200%"):
         page.goto(f"{live_server}/auth/sign-in")
         page.evaluate("z => document.documentElement.style.fontSize = z", zoom)
-        found[f"sign-in@{zoom}"] = _axe_violations(page)
+        found[f"sign-in@{zoom}"] = axe_violations(page)
     sign_in(page, live_server)
     for url in _pages(live_server, demo_ids_live):
         page.goto(url)
-        _settle(page)
+        settle(page)
         for zoom in ("100%", "200%"):
             page.evaluate("z => document.documentElement.style.fontSize = z", zoom)
-            found[f"{url}@{zoom}"] = _axe_violations(page)
+            found[f"{url}@{zoom}"] = axe_violations(page)
     context.close()
     assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)[:3000]
 
@@ -144,7 +118,7 @@ def test_reflow_at_320_css_pixels(browser, live_server, demo_ids_live):
     sign_in(page, live_server)
     for url in urls + _pages(live_server, demo_ids_live):
         page.goto(url)
-        _settle(page)
+        settle(page)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 320:
             overflowing[url] = width
