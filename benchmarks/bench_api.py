@@ -27,8 +27,8 @@ CHAMPION = "models:/credit-default-risk@champion"
 API_ROWS = "SELECT count(*) FROM predictions WHERE source = 'api'"
 CLIENT_IDS = 'SELECT "SK_ID_CURR" FROM clients LIMIT 500'
 
-from tests.app.concurrency_tools import hammer, start_server  # noqa: E402
-from tests.app.helpers import GOOD_APPLICATION, free_port  # noqa: E402
+from tests.api.concurrency_tools import hammer, start_server  # noqa: E402
+from tests.helpers import GOOD_APPLICATION, free_port  # noqa: E402
 
 
 def prepare(data_dir: str, env: dict) -> str:
