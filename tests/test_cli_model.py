@@ -1,16 +1,8 @@
 """`flask model export` failures: a clear message, exit 1, and the target left untouched."""
 
-from app import create_app
-from app.config import TestConfig
 
-
-def test_export_of_a_missing_model_names_the_uri_and_keeps_the_old_copy(tmp_path):
-    settings = {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'app.db'}",
-        "MODEL_URI": "/nonexistent/model",
-        "MLFLOW_TRACKING_URI": None,
-    }
-    app = create_app(type("ExportConfig", (TestConfig,), settings))
+def test_export_of_a_missing_model_names_the_uri_and_keeps_the_old_copy(tmp_path, make_app):
+    app = make_app(MODEL_URI="/nonexistent/model", MLFLOW_TRACKING_URI=None)
     target = tmp_path / "build" / "model"
     target.mkdir(parents=True)
     (target / "MLmodel").write_text("previous export\n")

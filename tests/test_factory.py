@@ -2,7 +2,6 @@
 
 import sqlalchemy as sa
 
-from app import create_app
 from app.services import model_store
 from tests.helpers import assert_error
 
@@ -14,10 +13,10 @@ def test_every_part_is_registered_by_name(app):
     assert {"clients", "api-keys", "users", "model", "drift", "db"} <= set(app.cli.commands)
 
 
-def test_create_app_loads_no_model(tmp_path, app_model_settings):
+def test_create_app_loads_no_model(make_app):
     """Only a server start (gunicorn's hooks) loads the model; flask commands stay light."""
     model_store.forget()
-    create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", **app_model_settings})
+    make_app()  # create_app with the session's model settings
     assert model_store._loaded == {}
 
 
@@ -44,17 +43,13 @@ def test_gunicorn_hooks_preload_the_model_where_the_server_starts(app):
     assert len(model_store._loaded) == 1
 
 
-def _failing_app(tmp_path, app_database_template):
-    import shutil
-
+def _failing_app(make_app):
     from flask_login import login_user
 
     from app.extensions import db
     from app.models import User
 
-    path = tmp_path / "app.db"
-    shutil.copy(app_database_template, path)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", **NO_MODEL})
+    app = make_app(**NO_MODEL)
 
     @app.get("/boom")
     def boom():
@@ -75,8 +70,8 @@ def _failing_app(tmp_path, app_database_template):
     return app
 
 
-def test_a_500_on_a_page_has_the_site_layout_and_the_request_id(tmp_path, app_database_template):
-    client = _failing_app(tmp_path, app_database_template).test_client()
+def test_a_500_on_a_page_has_the_site_layout_and_the_request_id(make_app):
+    client = _failing_app(make_app).test_client()
     client.get("/sign-in-for-test")
     response = client.get("/boom", headers={"X-Request-ID": "req-123"})
     page = response.get_data(as_text=True)
@@ -88,8 +83,8 @@ def test_a_500_on_a_page_has_the_site_layout_and_the_request_id(tmp_path, app_da
     assert "RuntimeError" not in page and "a bug" not in page  # no internals shown
 
 
-def test_a_500_under_api_is_the_json_error_shape(tmp_path, app_database_template):
-    client = _failing_app(tmp_path, app_database_template).test_client()
+def test_a_500_under_api_is_the_json_error_shape(make_app):
+    client = _failing_app(make_app).test_client()
     error = assert_error(
         client.get("/api/boom", headers={"X-Request-ID": "r-9"}), 500, "internal_error"
     )

@@ -4,9 +4,7 @@ import flask_migrate
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.auth.api_keys import create_key
-from app.config import TestConfig
 from app.extensions import db
 from app.models import Client, Prediction
 from app.services.clients import load_clients
@@ -28,12 +26,16 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def pg_app(postgres_url, monkeypatch_module, app_model_settings, demo_data_dir):
+def pg_app(postgres_url, monkeypatch_module, make_app, demo_data_dir):
     """The app on PostgreSQL (DATABASE_URL as Heroku gives it), migrated and loaded once."""
     monkeypatch_module.setenv(
         "DATABASE_URL", postgres_url.replace("postgresql://", "postgres://", 1)
     )
-    app = create_app(type("PostgresConfig", (TestConfig,), dict(app_model_settings)))
+    from app.config import settings_from_environment
+
+    # DATABASE_URL read as create_app reads it (postgres:// rewritten for psycopg 3).
+    url = settings_from_environment()["SQLALCHEMY_DATABASE_URI"]
+    app = make_app(SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         flask_migrate.upgrade()
         first = load_clients(demo_data_dir)

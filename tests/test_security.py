@@ -2,25 +2,13 @@
 
 import pytest
 
-from app import create_app
-from app.config import ProductionConfig, TestConfig
-from app.extensions import db
 from app.security import CONTENT_SECURITY_POLICY, SANDBOXED_REPORT_POLICY
 
 NO_MODEL = {"MODEL_URI": "/nonexistent/model"}
 
 
-def make_app(tmp_path, base=TestConfig, **settings):
-    """A real app on a fresh SQLite file with its tables; no model needed for these checks."""
-    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'app.db'}", **NO_MODEL, **settings}
-    app = create_app(type("DeployTestConfig", (base,), config))
-    with app.app_context():
-        db.create_all()
-    return app
-
-
-def test_pages_and_api_carry_the_security_headers(tmp_path):
-    client = make_app(tmp_path).test_client()
+def test_pages_and_api_carry_the_security_headers(make_app):
+    client = make_app(**NO_MODEL).test_client()
     for path in ("/auth/sign-in", "/api/openapi.json"):
         response = client.get(path)
         assert response.status_code == 200, path
@@ -34,8 +22,8 @@ def test_pages_and_api_carry_the_security_headers(tmp_path):
     assert policy["script-src"] == "'self'"  # no 'unsafe-eval', no inline scripts
 
 
-def test_evidently_report_endpoint_gets_the_sandboxed_policy(tmp_path):
-    app = make_app(tmp_path, CSP_SANDBOXED_ENDPOINTS=("report_probe",))
+def test_evidently_report_endpoint_gets_the_sandboxed_policy(make_app):
+    app = make_app(**NO_MODEL, CSP_SANDBOXED_ENDPOINTS=("report_probe",))
     app.add_url_rule("/report-probe", "report_probe", lambda: "<p>report</p>")
     response = app.test_client().get("/report-probe")
     assert response.headers["Content-Security-Policy"] == SANDBOXED_REPORT_POLICY
@@ -43,15 +31,15 @@ def test_evidently_report_endpoint_gets_the_sandboxed_policy(tmp_path):
     assert "allow-same-origin" not in SANDBOXED_REPORT_POLICY
 
 
-def test_rate_limits_are_off_by_default_under_testing(tmp_path):
-    app = make_app(tmp_path, RATELIMIT_API="1 per minute")
+def test_rate_limits_are_off_by_default_under_testing(make_app):
+    app = make_app(**NO_MODEL, RATELIMIT_API="1 per minute")
     client = app.test_client()
     assert app.config["RATELIMIT_ENABLED"] is False
     assert [client.get("/api/openapi.json").status_code for _ in range(3)] == [200, 200, 200]
 
 
-def test_api_rate_limit_answers_429_json_across_all_of_api(tmp_path):
-    app = make_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_API="2 per minute")
+def test_api_rate_limit_answers_429_json_across_all_of_api(make_app):
+    app = make_app(**NO_MODEL, RATELIMIT_ENABLED=True, RATELIMIT_API="2 per minute")
     client = app.test_client()
     assert client.get("/api/openapi.json").status_code == 200
     assert client.get("/api/docs").status_code == 200
@@ -66,8 +54,8 @@ def test_api_rate_limit_answers_429_json_across_all_of_api(tmp_path):
     assert client.get("/auth/sign-in").status_code == 200
 
 
-def test_sign_in_post_is_rate_limited_but_the_form_is_not(tmp_path):
-    app = make_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_SIGN_IN="2 per minute")
+def test_sign_in_post_is_rate_limited_but_the_form_is_not(make_app):
+    app = make_app(**NO_MODEL, RATELIMIT_ENABLED=True, RATELIMIT_SIGN_IN="2 per minute")
     client = app.test_client()
     form = {"username": "nobody", "password": "wrong-password"}
     statuses = [client.post("/auth/sign-in", data=form).status_code for _ in range(3)]
@@ -77,16 +65,17 @@ def test_sign_in_post_is_rate_limited_but_the_form_is_not(tmp_path):
 
 
 @pytest.fixture
-def production_app(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
-    return make_app(
-        tmp_path,
-        base=ProductionConfig,
+def production_app(monkeypatch, make_app):
+    """ProductionConfig (APP_ENV=production) on its own copy of the template database."""
+    monkeypatch.setenv("APP_ENV", "production")
+    app = make_app(
+        **NO_MODEL,
         SECRET_KEY="a-production-secret",
-        SQLALCHEMY_DATABASE_URI=None,
         RATELIMIT_ENABLED=True,
         RATELIMIT_API="1 per minute",
     )
+    assert app.config["ENV_NAME"] == "production"
+    return app
 
 
 def test_production_cookies_are_secure_httponly_lax(production_app):

@@ -6,8 +6,6 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from app import create_app
-from app.config import TestConfig
 from tests.playwright_fixtures import served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -58,13 +56,8 @@ def evidently_report_html() -> str:
 
 
 @pytest.fixture(scope="module")
-def served_app(tmp_path_factory):
-    settings = {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path_factory.mktemp('csp') / 'app.db'}",
-        "MODEL_URI": "/nonexistent/model",
-        "CSP_SANDBOXED_ENDPOINTS": ("report_probe",),
-    }
-    app = create_app(type("CspConfig", (TestConfig,), settings))
+def served_app(make_app):
+    app = make_app(MODEL_URI="/nonexistent/model", CSP_SANDBOXED_ENDPOINTS=("report_probe",))
     chart_page = CHART_PAGE.format(spec=interactive_chart_spec())
     report = evidently_report_html()
     app.add_url_rule("/chart-probe", "chart_probe", lambda: chart_page)

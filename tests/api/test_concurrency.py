@@ -16,17 +16,17 @@ API_ROWS = "SELECT id FROM predictions WHERE source = 'api'"
 
 
 @pytest.mark.slow
-def test_fifty_concurrent_clients_lose_nothing(tmp_path, app_database_template, app_model_settings):
+def test_fifty_concurrent_clients_lose_nothing(tmp_path, database_template, model_settings):
     from app.auth.api_keys import hash_key
 
     database_path = tmp_path / "app.db"
-    shutil.copy(app_database_template, database_path)
+    shutil.copy(database_template, database_path)
     engine = sa.create_engine(f"sqlite:///{database_path}")
     with engine.begin() as connection:
         connection.execute(sa.text(ADD_KEY), {"hash": hash_key("load-key"), "now": "2026-01-01"})
         client_ids = connection.execute(sa.text(CLIENT_IDS)).scalars().all()
     port = free_port()
-    server = start_server(database_path, app_model_settings, port)
+    server = start_server(database_path, model_settings, port)
     try:
         url = f"http://127.0.0.1:{port}/api/predict"
         successes, failures = hammer(url, "load-key", client_ids, DURATION_S, CLIENTS)

@@ -1,11 +1,29 @@
 """When the model or the database is missing: 503 that says why, and nothing half-written."""
 
+import pytest
 import sqlalchemy as sa
 
-from app import create_app
-from app.config import TestConfig
 from app.models import Prediction
 from tests.helpers import GOOD_APPLICATION, assert_error
+
+
+@pytest.fixture
+def app_without_model(make_app, tmp_path):
+    """The app with MODEL_URI pointing at a directory that holds no model."""
+    return make_app(MODEL_URI=str(tmp_path / "no-model-here"))
+
+
+@pytest.fixture
+def failing_log(db):
+    """A real SQLite trigger that aborts any prediction row for client 424242 (a failed write)."""
+    db.session.execute(
+        sa.text(
+            "CREATE TRIGGER refuse_424242 BEFORE INSERT ON predictions "
+            "WHEN NEW.client_id = 424242 BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+        )
+    )
+    db.session.commit()
+    return 424242
 
 
 def test_no_model_app_starts_and_health_says_why(app_without_model):
@@ -35,10 +53,9 @@ def test_no_model_predict_is_503_and_logs_nothing(app_without_model):
         assert db.session.scalar(sa.select(sa.func.count(Prediction.id))) == 0
 
 
-def test_database_down_is_503_on_health_and_predict(tmp_path, app_model_settings):
+def test_database_down_is_503_on_health_and_predict(tmp_path, make_app):
     unreachable = tmp_path / "no-such-dir" / "app.db"
-    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{unreachable}", **app_model_settings}
-    app = create_app(type("DownConfig", (TestConfig,), settings))
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{unreachable}")
     client = app.test_client()
     health = client.get("/api/health")
     assert health.status_code == 503

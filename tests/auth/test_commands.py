@@ -13,25 +13,25 @@ def _users(app):
         return {u.username: u.password_hash for u in db.session.scalars(sa.select(User))}
 
 
-def test_cli_creates_advisor_with_hashed_password(pages_app):
-    runner = pages_app.test_cli_runner()
+def test_cli_creates_advisor_with_hashed_password(app):
+    runner = app.test_cli_runner()
     result = runner.invoke(args=["users", "create", "marie", "--password", "s3cret-pass"])
     assert result.exit_code == 0, result.output
     assert result.output == "Advisor 'marie' created.\n"
-    stored = _users(pages_app)["marie"]
+    stored = _users(app)["marie"]
     assert stored != "s3cret-pass" and stored.startswith(("scrypt:", "pbkdf2:"))
-    client = pages_app.test_client()
+    client = app.test_client()
     ok = client.post("/auth/sign-in", data={"username": "marie", "password": "s3cret-pass"})
     assert ok.status_code == 302
 
 
-def test_cli_reads_password_from_stdin(pages_app):
-    runner = pages_app.test_cli_runner()
+def test_cli_reads_password_from_stdin(app):
+    runner = app.test_cli_runner()
     result = runner.invoke(
         args=["users", "create", "paul", "--password-stdin"], input="from-stdin-pw\n"
     )
     assert result.exit_code == 0, result.output
-    client = pages_app.test_client()
+    client = app.test_client()
     ok = client.post("/auth/sign-in", data={"username": "paul", "password": "from-stdin-pw"})
     assert ok.status_code == 302
 
@@ -50,14 +50,14 @@ def test_cli_reads_password_from_stdin(pages_app):
         (["users", "create", "x"], "give exactly one of --password or --password-stdin"),
     ],
 )
-def test_cli_rejects_bad_accounts(pages_app, args, message):
-    result = pages_app.test_cli_runner().invoke(args=args)
+def test_cli_rejects_bad_accounts(app, args, message):
+    result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code != 0
     assert message in result.output
 
 
-def test_cli_exist_ok_is_idempotent(pages_app):
+def test_cli_exist_ok_is_idempotent(app):
     args = ["users", "create", ADVISOR, "--password", "whatever-123", "--exist-ok"]
-    result = pages_app.test_cli_runner().invoke(args=args)
+    result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 0
     assert result.output == "Advisor 'advisor' already exists.\n"

@@ -3,7 +3,6 @@
 import pytest
 
 from tests.helpers import ADVISOR, PASSWORD
-from tests.pages.fixtures import make_app
 
 PROTECTED = [
     "/",
@@ -66,12 +65,8 @@ def test_sign_out_needs_post_and_ends_session(advisor):
     assert advisor.get("/").status_code == 302
 
 
-def test_csrf_token_required_on_forms(tmp_path, pages_database, model_source):
-    import shutil
-
-    shutil.copy(pages_database, tmp_path / "csrf.db")
-    app = make_app(tmp_path / "csrf.db", model_source, WTF_CSRF_ENABLED=True)
-    client = app.test_client()
+def test_csrf_token_required_on_forms(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
     response = client.post("/auth/sign-in", data={"username": ADVISOR, "password": PASSWORD})
     assert response.status_code == 400
     page = response.get_data(as_text=True)

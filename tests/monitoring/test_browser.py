@@ -5,7 +5,6 @@ import json
 
 import pytest
 
-from tests.helpers import ADVISOR, PASSWORD
 from tests.monitoring.helpers import CALM, SHIFTED, store_run
 from tests.playwright_fixtures import axe_violations, served, settle, sign_in
 
@@ -13,25 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def monitoring_live(tmp_path_factory, trained_model):
+def monitoring_live(make_app, trained_model):
     """A live app with two older stored runs and one real run on the demo application_test."""
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.auth.accounts import create_advisor
-    from app.config import TestConfig
-
-    path = tmp_path_factory.mktemp("monitoring-live") / "app.db"
-    settings = {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-        "MODEL_URI": trained_model.model_uri,
-        "MLFLOW_TRACKING_URI": trained_model.tracking_uri,
-        "RATELIMIT_ENABLED": False,
-    }
-    app = create_app(type("MonitoringLiveConfig", (TestConfig,), settings))
-    with app.app_context():
-        upgrade()
-        create_advisor(ADVISOR, PASSWORD)
+    app = make_app()
     store_run(app, CALM, days_ago=14)
     store_run(app, SHIFTED, days_ago=7)
     batch = trained_model.data_dir / "application_test.csv"
@@ -42,7 +25,7 @@ def monitoring_live(tmp_path_factory, trained_model):
 
 
 @pytest.fixture
-def page(browser):  # noqa: F811
+def page(browser):
     # bypass_csp: axe-core is injected as an inline script, which the app's CSP refuses.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
@@ -72,7 +55,7 @@ def test_monitoring_page_passes_axe_and_renders_its_charts(page, monitoring_live
     assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)[:3000]
 
 
-def test_monitoring_page_reflows_at_320_css_pixels(browser, monitoring_live):  # noqa: F811
+def test_monitoring_page_reflows_at_320_css_pixels(browser, monitoring_live):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     sign_in(page, monitoring_live)

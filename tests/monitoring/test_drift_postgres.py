@@ -9,13 +9,11 @@ from tests.monitoring.helpers import REPORT_HTML, SHIFTED, store_run
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
-def test_drift_runs_round_trip_on_postgres(postgres_url):  # noqa: F811
+def test_drift_runs_round_trip_on_postgres(postgres_url, make_app):
     import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade
 
-    from app import create_app
     from app.auth.api_keys import create_key
-    from app.config import TestConfig
     from app.extensions import db
     from app.monitoring import runs
 
@@ -28,8 +26,7 @@ def test_drift_runs_round_trip_on_postgres(postgres_url):  # noqa: F811
         connection.execute(sa.text("CREATE DATABASE drift_tests"))
     server.dispose()
     url = database_url_for(postgres_url, "drift_tests")
-    settings = {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False}
-    app = create_app(type("DriftPostgresConfig", (TestConfig,), settings))
+    app = make_app(SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         upgrade()
         key = create_key("drift-postgres")

@@ -5,9 +5,16 @@ import json
 import pytest
 
 from tests.helpers import ADVISOR, PASSWORD
-from tests.playwright_fixtures import axe_violations, settle, sign_in
+from tests.playwright_fixtures import axe_violations, served, settle, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def live_server(make_app):
+    """The dashboard on a free port of 127.0.0.1; yields its base URL."""
+    with served(make_app()) as base_url:
+        yield base_url
 
 
 def press_text(page, text: str) -> None:
@@ -25,8 +32,8 @@ def tab_to(page, selector: str, limit: int = 60) -> None:
     raise AssertionError(f"{selector} never received focus after {limit} Tab presses")
 
 
-def test_keyboard_only_journey(page, live_server, demo_ids_live):
-    client_id = demo_ids_live["refused"]
+def test_keyboard_only_journey(page, live_server, demo_ids):
+    client_id = demo_ids["refused"]
     page.goto(f"{live_server}/auth/sign-in")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
@@ -56,9 +63,9 @@ def test_keyboard_only_journey(page, live_server, demo_ids_live):
     assert focus_ring == "solid"
 
 
-def test_charts_render_as_svg(page, live_server, demo_ids_live):
+def test_charts_render_as_svg(page, live_server, demo_ids):
     sign_in(page, live_server)
-    page.goto(f"{live_server}/clients/{demo_ids_live['accepted']}")
+    page.goto(f"{live_server}/clients/{demo_ids['accepted']}")
     page.wait_for_selector("#scatter[data-rendered=true] svg")
     for chart_id in ("gauge", "distribution", "scatter"):
         container = page.locator(f"#{chart_id}")
@@ -89,7 +96,7 @@ def _pages(base: str, ids: dict) -> list[str]:
     ]
 
 
-def test_axe_finds_nothing_at_100_and_200_percent_text(browser, live_server, demo_ids_live):
+def test_axe_finds_nothing_at_100_and_200_percent_text(browser, live_server, demo_ids):
     # bypass_csp only lets the test inject axe-core; the charts run under the real policy.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
@@ -99,7 +106,7 @@ def test_axe_finds_nothing_at_100_and_200_percent_text(browser, live_server, dem
         page.evaluate("z => document.documentElement.style.fontSize = z", zoom)
         found[f"sign-in@{zoom}"] = axe_violations(page)
     sign_in(page, live_server)
-    for url in _pages(live_server, demo_ids_live):
+    for url in _pages(live_server, demo_ids):
         page.goto(url)
         settle(page)
         for zoom in ("100%", "200%"):
@@ -109,14 +116,14 @@ def test_axe_finds_nothing_at_100_and_200_percent_text(browser, live_server, dem
     assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)[:3000]
 
 
-def test_reflow_at_320_css_pixels(browser, live_server, demo_ids_live):
+def test_reflow_at_320_css_pixels(browser, live_server, demo_ids):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     page.goto(f"{live_server}/auth/sign-in")
     overflowing = {}
     urls = [f"{live_server}/auth/sign-in"]
     sign_in(page, live_server)
-    for url in urls + _pages(live_server, demo_ids_live):
+    for url in urls + _pages(live_server, demo_ids):
         page.goto(url)
         settle(page)
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -49,8 +49,8 @@ def test_population_filter_like_and_describe():
     assert PopulationFilter().describe() == "all clients"
 
 
-def test_filtered_population_matches_every_criterion(pages_app):
-    with pages_app.app_context():
+def test_filtered_population_matches_every_criterion(app):
+    with app.app_context():
         everyone = comparison.population()
         group = comparison.filtered(PopulationFilter(age_band="40-49", contract_type="Cash loans"))
     assert 0 < len(group) < len(everyone)

@@ -6,11 +6,11 @@ from app.services import counterfactual
 
 
 @pytest.fixture
-def model_and_refused(pages_app, demo_ids):
+def model_and_refused(app, demo_ids):
     from app.services import model_store
     from app.services.clients import application_fields, get_client
 
-    with pages_app.app_context():
+    with app.app_context():
         yield model_store.get_model().model, application_fields(get_client(demo_ids["refused"]))
 
 
