@@ -19,6 +19,7 @@ def test_predict_never_answers_5xx(app, api_key, mode):
         max_examples=MAX_EXAMPLES,
         deadline=None,
         database=None,
+        derandomize=True,  # the same examples every run: a failure is never luck
         suppress_health_check=list(HealthCheck),
     )
     @given(case=operation.as_strategy(generation_mode=mode))
