@@ -18,8 +18,10 @@ def test_drift_runs_round_trip_on_postgres(postgres_url, make_app):
     from app.monitoring import runs
 
     # A database of its own on the session's server, so other Postgres tests never see it.
+    # Created from the session's own database: CI's service has app_test, the local server credit.
+    session_database = sa.engine.make_url(postgres_url).database
     server = sa.create_engine(
-        database_url_for(postgres_url, "credit"), isolation_level="AUTOCOMMIT"
+        database_url_for(postgres_url, session_database), isolation_level="AUTOCOMMIT"
     )
     with server.connect() as connection:
         connection.execute(sa.text("DROP DATABASE IF EXISTS drift_tests"))
@@ -47,5 +49,7 @@ def test_drift_runs_round_trip_on_postgres(postgres_url, make_app):
 
 def database_url_for(server_url: str, name: str) -> str:
     """The session server's URL for database `name`, with the psycopg 3 driver."""
-    base = server_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    return f"{base}/{name}"
+    import sqlalchemy as sa
+
+    url = sa.engine.make_url(server_url).set(drivername="postgresql+psycopg", database=name)
+    return url.render_as_string(hide_password=False)
