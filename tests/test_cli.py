@@ -1,4 +1,4 @@
-"""The flask commands of app/cli.py: `api-keys create|revoke`, `clients load`."""
+"""The flask commands of app/cli.py: `api-keys create|revoke`, `clients load|score`."""
 
 import sqlalchemy as sa
 
@@ -43,3 +43,15 @@ def test_clients_load_bad_directory_exits_1_with_the_data_error(runner, tmp_path
     assert "Traceback" not in result.output
     missing = runner.invoke(args=["clients", "load", str(tmp_path / "absent")])
     assert missing.exit_code == 1 and "data directory not found" in missing.output
+
+
+def test_the_batch_job_scores_in_api_sized_transactions(runner, db):
+    from app.models import Prediction
+
+    runner.app.config["MAX_BATCH_SIZE"] = 7
+    result = runner.invoke(args=["clients", "score", "--limit", "20"])
+    assert result.exit_code == 0, result.output
+    logged = db.session.execute(
+        sa.select(Prediction.created_at, sa.func.count()).group_by(Prediction.created_at)
+    ).all()
+    assert sorted(count for _, count in logged) == [6, 7, 7]  # one transaction (one time) each

@@ -25,3 +25,16 @@ def test_openapi_documents_days_employed_as_the_validator_checks_it():
     with pytest.raises(InvalidInputError):
         validate_application(dict(GOOD_APPLICATION, DAYS_EMPLOYED=1024))
     assert not documented.is_valid(1024)
+
+
+def test_drift_is_documented_like_every_other_api_route(client):
+    spec = client.get("/api/openapi.json").get_json()
+    documented = {path for path in spec["paths"]}
+    served = {
+        rule.rule.replace("<int:client_id>", "{client_id}")
+        for rule in client.application.url_map.iter_rules()
+        if rule.rule.startswith("/api/") and rule.rule not in ("/api/openapi.json", "/api/docs")
+    }
+    assert served <= documented
+    drift = spec["paths"]["/api/drift"]["get"]
+    assert set(drift["responses"]) == {"200", "401", "404", "503"}
