@@ -21,9 +21,8 @@ import pytest
 
 from tests.helpers import ADVISOR, PASSWORD
 
-# Set before anything imports app.config (its classes read the environment when defined):
-# create_app(mapping) applies the mapping on top of the class APP_ENV picks, TestConfig here.
-# Tests of production behaviour pass ProductionConfig or set APP_ENV themselves.
+# create_app(mapping) applies the mapping on top of the class APP_ENV picks: TestConfig for the
+# whole suite. Tests of production behaviour pass ProductionConfig or set APP_ENV themselves.
 os.environ["APP_ENV"] = "testing"
 # Idle OpenMP threads yield instead of spinning (set before scikit-learn/LightGBM load libgomp):
 # on the shared 2-core machine spinning threads made tree training up to 20x slower.
@@ -117,7 +116,9 @@ def make_app(request, tmp_path_factory):
     from app import create_app
 
     def build(**overrides):
-        settings = {}
+        # Never the store an earlier test left in os.environ: mlflow.set_tracking_uri writes it
+        # there, and create_app reads the environment under the overrides.
+        settings = {"MLFLOW_TRACKING_URI": None}
         if "SQLALCHEMY_DATABASE_URI" not in overrides:
             path = tmp_path_factory.mktemp("app") / "app.db"
             shutil.copy(request.getfixturevalue("database_template"), path)
