@@ -1,5 +1,6 @@
 """Shared test helpers: the demo advisor, applications to post, error-shape checks, free ports."""
 
+import random
 import socket
 
 # The advisor account of the template database (tests/conftest.py).
@@ -49,8 +50,20 @@ def assert_error(response, status: int, code: str, field: str | None = None) -> 
     return body["error"]
 
 
+# Below Linux's ephemeral range (32768-60999): the kernel never hands these ports out for
+# port-0 binds or outgoing connections, so one picked here stays free until the server under
+# test binds it, even while other test runs on the machine start servers and clients.
+FIXED_PORTS = range(20000, 32768)
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A TCP port nobody listens on, outside the ephemeral range (picked at random, not seeded:
+    parallel workers and other runs on the machine pick different ones)."""
+    for port in random.SystemRandom().sample(FIXED_PORTS, 50):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free TCP port in {FIXED_PORTS}")

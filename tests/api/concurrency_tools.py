@@ -25,18 +25,36 @@ def start_server(database_path: Path, model_settings: dict, port: int, workers: 
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     command = [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
     process = subprocess.Popen([*command, "app:create_app()"], cwd=ROOT, env=env)
-    deadline = time.monotonic() + 90
+    try:
+        _wait_until_healthy(process, port)
+    except BaseException:
+        process.terminate()  # never leave a server behind when the start fails
+        raise
+    return process
+
+
+def stop_server(process: subprocess.Popen, grace_s: float = 60) -> None:
+    """SIGTERM (graceful); SIGKILL if it is still exiting after `grace_s` (a loaded machine)."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _wait_until_healthy(process: subprocess.Popen, port: int, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
-                return process
-        except requests.ConnectionError:
+                return
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still busy
             pass
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}")
         time.sleep(0.3)
-    process.terminate()
-    raise RuntimeError("gunicorn did not become healthy in 90 s")
+    raise RuntimeError(f"gunicorn did not become healthy in {seconds:.0f} s")
 
 
 def hammer(url: str, api_key: str, client_ids: list[int], duration_s: float, clients: int):

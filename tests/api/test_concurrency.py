@@ -5,7 +5,7 @@ import shutil
 import pytest
 import sqlalchemy as sa
 
-from tests.api.concurrency_tools import hammer, start_server
+from tests.api.concurrency_tools import hammer, start_server, stop_server
 from tests.helpers import free_port
 
 CLIENTS = 50
@@ -31,8 +31,7 @@ def test_fifty_concurrent_clients_lose_nothing(tmp_path, database_template, mode
         url = f"http://127.0.0.1:{port}/api/predict"
         successes, failures = hammer(url, "load-key", client_ids, DURATION_S, CLIENTS)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
     assert failures == []
     assert len(successes) > CLIENTS
     with engine.connect() as connection:
