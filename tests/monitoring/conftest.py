@@ -5,6 +5,7 @@ The app, the advisor and the API key are the suite's own (tests/conftest.py).
 
 import pytest
 
+from tests.helpers import generate_applications
 from tests.real_sample import REAL_SAMPLE
 
 SYNTHETIC_CLIENTS = 15_000  # ~2,400 application_test rows: enough to keep sampling noise low
@@ -13,11 +14,12 @@ SYNTHETIC_SEED = 11
 
 @pytest.fixture(scope="session")
 def drift_data_dir(tmp_path_factory):
-    """The 8 synthetic CSV files; application_test is shifted in SHIFTED_COLUMNS only."""
-    from training.synthetic import generate
+    """The synthetic application files; application_test is shifted in SHIFTED_COLUMNS only.
 
+    The drift tests read no history table, so none is generated (the slow part of the data).
+    """
     out = tmp_path_factory.mktemp("drift-data")
-    generate(out, SYNTHETIC_CLIENTS, SYNTHETIC_SEED)
+    generate_applications(out, SYNTHETIC_CLIENTS, SYNTHETIC_SEED)
     return out
 
 
