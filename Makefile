@@ -67,8 +67,10 @@ run: instance/.drift-demo
 	@echo "  MLflow UI       : $(BIN)/mlflow ui --backend-store-uri $(MLFLOW_TRACKING_URI)"
 	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) "app:create_app()"
 
+# PYTEST_ARGS passes options on, e.g. PYTEST_ARGS="-n 2 --dist loadscope" where cores are idle
+# (each xdist worker builds its own demo data, model and template database: ~25 s of CPU).
 test: $(VENV)/.installed system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
