@@ -42,9 +42,9 @@ def vnu_errors(files: list[Path]) -> list[dict]:
     ]
 
 
-def test_every_page_is_valid_html(pages_app, demo_ids, tmp_path):
-    store_drift_runs(pages_app)
-    signed_in, anonymous = _signed_in(pages_app), pages_app.test_client()
+def test_every_page_is_valid_html(app, demo_ids, tmp_path):
+    store_drift_runs(app)
+    signed_in, anonymous = _signed_in(app), app.test_client()
     stops = [(signed_in, stop) for stop in signed_in_tour(demo_ids)]
     stops += [(anonymous, stop) for stop in ANONYMOUS_TOUR]
     stops.append((anonymous, ("api-docs", "GET", "/api/docs", None)))
