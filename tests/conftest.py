@@ -7,11 +7,13 @@ demo clients and the advisor account) and `demo_ids` (an accepted and a refused 
 
 Per test: `make_app(**overrides)` builds `create_app(overrides)` on its own copy of the template,
 scoring with the session's model; `app`, `client`, `runner`, `db`, `api_key`, `anonymous` and
-`advisor` (a test client signed in as the advisor) are built on it. A test that writes never
-leaks into the next, and the app caches the loaded model per (MODEL_URI, tracking URI) for the
-whole process, so every app of the session shares one loaded model.
+`advisor` (a test client signed in as the advisor) are built on it, and `app_without_model` (a
+MODEL_URI that holds no model). A test that writes never leaks into the next, and the app caches
+the loaded model per (MODEL_URI, tracking URI) for the whole process, so every app of the
+session shares one loaded model.
 """
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -49,6 +51,15 @@ def _hypothesis_profiles() -> None:
 
 
 _hypothesis_profiles()
+
+
+@contextlib.contextmanager
+def testing_environment():
+    """APP_ENV=testing while a session fixture is built: the first test to need it may be one
+    that set APP_ENV=production for itself (the session's data must not depend on which)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("APP_ENV", "testing")
+        yield
 
 
 @dataclass
@@ -112,7 +123,9 @@ def database_template(tmp_path_factory, demo_data_dir):
     from app.services.clients import load_clients
 
     path = tmp_path_factory.mktemp("template") / "app.db"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "MODEL_URI": "not-needed"})
+    with testing_environment():
+        settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "MODEL_URI": "not-needed"}
+        app = create_app(settings)
     with app.app_context():
         flask_migrate.upgrade()
         load_clients(demo_data_dir)
@@ -161,6 +174,12 @@ def app(make_app):
     app = make_app()
     yield app
     close(app)
+
+
+@pytest.fixture
+def app_without_model(make_app, tmp_path):
+    """The app with MODEL_URI pointing at a directory that holds no model."""
+    return make_app(MODEL_URI=str(tmp_path / "no-model-here"))
 
 
 @pytest.fixture
@@ -221,7 +240,8 @@ def demo_ids(make_app):
     from app.services import scoring
     from app.services.clients import require_clients
 
-    app = make_app()
+    with testing_environment():
+        app = make_app()
     with app.app_context():
         query = sa.select(Client.sk_id_curr).where(Client.is_training.is_(False)).limit(200)
         ids = list(db.session.scalars(query))

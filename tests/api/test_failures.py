@@ -8,12 +8,6 @@ from tests.helpers import GOOD_APPLICATION, assert_error
 
 
 @pytest.fixture
-def app_without_model(make_app, tmp_path):
-    """The app with MODEL_URI pointing at a directory that holds no model."""
-    return make_app(MODEL_URI=str(tmp_path / "no-model-here"))
-
-
-@pytest.fixture
 def failing_log(db):
     """A real SQLite trigger that aborts any prediction row for client 424242 (a failed write)."""
     db.session.execute(
