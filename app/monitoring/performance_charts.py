@@ -10,7 +10,7 @@ import math
 import altair as alt
 
 from app.models import PerformanceRun
-from app.services import charts
+from app.services import model_charts
 from app.services.charts import INK, NAVY, ORANGE, Chart, Table
 from app.services.formatting import percent
 
@@ -49,7 +49,7 @@ def calibration_chart(run: PerformanceRun) -> Chart:
             for b in bins
         ],
     )
-    return charts.line_chart(
+    return model_charts.line_chart(
         points, ("Predicted probability of default", "Observed default rate"), None,
         ("Calibration on known outcomes", summary), table, "performance-calibration",
         diagonal=True,
