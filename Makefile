@@ -94,8 +94,10 @@ run: instance/.outcomes-demo translations
 	@echo "  MLflow UI       : $(BIN)/mlflow ui --backend-store-uri $(MLFLOW_TRACKING_URI)"
 	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) "app:create_app()"
 
+# PYTEST_ARGS passes options on, e.g. PYTEST_ARGS="-n 2 --dist loadscope" where cores are idle
+# (each xdist worker builds its own demo data, model and template database: ~25 s of CPU).
 test: $(VENV)/.installed translations system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Schemathesis against a gunicorn it starts: all checks, stateful phase, random seed (printed).
 # FUZZ_EXAMPLES=N per operation and phase, FUZZ_SEED=S to replay a run.

@@ -44,8 +44,8 @@ PLAIN_MODEL_TYPES = [
     "lightgbm.sklearn.LGBMClassifier",
 ]
 
-from tests.app.concurrency_tools import hammer  # noqa: E402
-from tests.app.helpers import free_port  # noqa: E402
+from tests.api.concurrency_tools import hammer  # noqa: E402
+from tests.helpers import free_port  # noqa: E402
 
 
 def prepare(data_dir: str, env: dict) -> str:

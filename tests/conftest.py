@@ -1,22 +1,37 @@
-"""Session fixtures shared by every test folder: demo data and a trained model.
+"""The suite's one fixture family: demo data, a trained model, a template database, apps.
 
-Built once per session: ~3,000 synthetic clients (seed 1) and a quick training on them into a
-temporary MLflow SQLite store, with the champion registered as the real pipeline registers it.
+Built once per session and never written to: `demo_data_dir` (~3,000 synthetic clients, seed 1),
+`trained_model` (a quick training registered in a temporary MLflow store, as the real pipeline
+registers it), `database_template` (a SQLite file migrated to head by Flask-Migrate, with the
+demo clients and the advisor account) and `demo_ids` (an accepted and a refused stored client).
+
+Per test: `make_app(**overrides)` builds `create_app(overrides)` on its own copy of the template,
+scoring with the session's model; `app`, `client`, `runner`, `db`, `api_key`, `anonymous` and
+`advisor` (a test client signed in as the advisor) are built on it, and `app_without_model` (a
+MODEL_URI that holds no model). A test that writes never leaks into the next, and the app caches
+the loaded model per (MODEL_URI, tracking URI) for the whole process, so every app of the
+session shares one loaded model.
 """
 
+import contextlib
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-# The dashboard fixtures (app with demo clients, signed-in advisor) serve tests/pages and
-# tests/browser; declared here so their session-scoped database is built once.
-pytest_plugins = ["tests.pages.fixtures", "tests.playwright_fixtures"]
+from tests.helpers import ADVISOR, PASSWORD
 
+# create_app(mapping) applies the mapping on top of the class APP_ENV picks: TestConfig for the
+# whole suite. Tests of production behaviour pass ProductionConfig or set APP_ENV themselves.
+os.environ["APP_ENV"] = "testing"
 # Idle OpenMP threads yield instead of spinning (set before scikit-learn/LightGBM load libgomp):
 # on the shared 2-core machine spinning threads made tree training up to 20x slower.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+# One headless Chromium and one PostgreSQL server per session, for the tests that need them.
+pytest_plugins = ["tests.playwright_fixtures", "tests.postgres_fixtures"]
 
 DEMO_CLIENTS = 3000
 DEMO_SEED = 1
@@ -36,6 +51,15 @@ def _hypothesis_profiles() -> None:
 
 
 _hypothesis_profiles()
+
+
+@contextlib.contextmanager
+def testing_environment():
+    """APP_ENV=testing while a session fixture is built: the first test to need it may be one
+    that set APP_ENV=production for itself (the session's data must not depend on which)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("APP_ENV", "testing")
+        yield
 
 
 @dataclass
@@ -76,62 +100,110 @@ def trained_model(demo_data_dir, tmp_path_factory):
     return TrainedModel(tracking_uri, model_uri, model, result, demo_data_dir)
 
 
-# --- App fixtures (scoring service): app, client, runner, db, api_key --------------------------
-# A migrated SQLite database with the demo client store is built once per session and copied per
-# test, so each test starts from the same real database in a fraction of a second.
+@pytest.fixture(scope="session")
+def model_settings(request):
+    """Where apps load the model from: the session's trained model.
 
-
-def _app_config(database_uri: str, model_settings: dict):
-    from app.config import TestConfig
-
-    settings = {"SQLALCHEMY_DATABASE_URI": database_uri, **model_settings}
-    return type("AppTestConfig", (TestConfig,), settings)
+    TEST_MODEL_URI (a saved model directory) skips the training when iterating on app tests.
+    """
+    if os.environ.get("TEST_MODEL_URI"):
+        return {"MODEL_URI": os.environ["TEST_MODEL_URI"], "MLFLOW_TRACKING_URI": None}
+    trained = request.getfixturevalue("trained_model")
+    return {"MODEL_URI": trained.model_uri, "MLFLOW_TRACKING_URI": trained.tracking_uri}
 
 
 @pytest.fixture(scope="session")
-def app_model_settings(trained_model):
-    """Where the app loads the session's trained model from (MODEL_URI, MLFLOW_TRACKING_URI)."""
-    return {"MODEL_URI": trained_model.model_uri, "MLFLOW_TRACKING_URI": trained_model.tracking_uri}
-
-
-@pytest.fixture(scope="session")
-def app_database_template(tmp_path_factory, demo_data_dir):
-    """A SQLite file migrated to head (`flask db upgrade`) with the demo clients loaded."""
+def database_template(tmp_path_factory, demo_data_dir):
+    """A SQLite file migrated to head (`flask db upgrade`), the demo clients and the advisor."""
     import flask_migrate
 
     from app import create_app
-    from app.extensions import db as database
+    from app.auth.accounts import create_advisor
+    from app.extensions import db
     from app.services.clients import load_clients
 
-    path = tmp_path_factory.mktemp("app-db") / "template.db"
-    app = create_app(_app_config(f"sqlite:///{path}", {"MODEL_URI": "not-needed-here"}))
+    path = tmp_path_factory.mktemp("template") / "app.db"
+    with testing_environment():
+        settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "MODEL_URI": "not-needed"}
+        app = create_app(settings)
     with app.app_context():
         flask_migrate.upgrade()
         load_clients(demo_data_dir)
-        database.engine.dispose()  # checkpoints the WAL into the file before it is copied
+        create_advisor(ADVISOR, PASSWORD)
+        db.session.remove()
+        db.engine.dispose()  # checkpoints the WAL into the file before it is copied
     return path
 
 
-@pytest.fixture
-def app(tmp_path, app_database_template, app_model_settings):
-    """A fresh app on its own copy of the migrated, client-loaded database."""
-    import shutil
+@pytest.fixture(scope="session")
+def make_app(request, tmp_path_factory):
+    """The app factory: `make_app(**overrides)` is `create_app(overrides)` (TestConfig under them).
 
+    Unless the overrides name them, the app gets its own copy of `database_template` and the
+    session's model; naming them also skips building what they would have needed.
+    """
     from app import create_app
 
-    path = tmp_path / "app.db"
-    shutil.copy(app_database_template, path)
-    app = create_app(_app_config(f"sqlite:///{path}", app_model_settings))
-    yield app
-    with app.app_context():
-        from app.extensions import db as database
+    def build(**overrides):
+        # Never the store an earlier test left in os.environ: mlflow.set_tracking_uri writes it
+        # there, and create_app reads the environment under the overrides.
+        settings = {"MLFLOW_TRACKING_URI": None}
+        if "SQLALCHEMY_DATABASE_URI" not in overrides:
+            path = tmp_path_factory.mktemp("app") / "app.db"
+            shutil.copy(request.getfixturevalue("database_template"), path)
+            settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+        if "MODEL_URI" not in overrides:
+            settings.update(request.getfixturevalue("model_settings"))
+        return create_app({**settings, **overrides})
 
-        database.engine.dispose()
+    return build
+
+
+def close(app) -> None:
+    """Release the app's database connections (the file can then be copied or removed)."""
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """A fresh app on its own copy of the template database, with the session's model."""
+    app = make_app()
+    yield app
+    close(app)
+
+
+@pytest.fixture
+def app_without_model(make_app, tmp_path):
+    """The app with MODEL_URI pointing at a directory that holds no model."""
+    return make_app(MODEL_URI=str(tmp_path / "no-model-here"))
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def anonymous(app):
+    """A test client that has not signed in."""
+    return app.test_client()
+
+
+@pytest.fixture
+def advisor(app):
+    """A test client signed in as the advisor through the real sign-in form.
+
+    No app context is held open around its requests: Flask would reuse it, and Flask-Login's
+    cached user in `g` would leak into later anonymous requests.
+    """
+    client = app.test_client()
+    response = client.post("/auth/sign-in", data={"username": ADVISOR, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
 
 
 @pytest.fixture
@@ -146,6 +218,7 @@ def db(app):
 
     with app.app_context():
         yield database
+        database.session.remove()
 
 
 @pytest.fixture
@@ -155,6 +228,30 @@ def api_key(app):
 
     with app.app_context():
         return create_key("tests")
+
+
+@pytest.fixture(scope="session")
+def demo_ids(make_app):
+    """An accepted and a refused stored client (application_test), scored once without logging."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Client
+    from app.services import scoring
+    from app.services.clients import require_clients
+
+    with testing_environment():
+        app = make_app()
+    with app.app_context():
+        query = sa.select(Client.sk_id_curr).where(Client.is_training.is_(False)).limit(200)
+        ids = list(db.session.scalars(query))
+        clients = [scoring.Application.of(c) for c in require_clients(ids)]
+        scores = scoring.score_applications(clients)
+    close(app)
+    return {
+        "accepted": next(s.client_id for s in scores if s.decision == "accepted"),
+        "refused": next(s.client_id for s in scores if s.decision == "refused"),
+    }
 
 
 # --- Spark (local mode): one session for the whole run, the JVM takes seconds to start ---------

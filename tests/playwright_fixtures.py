@@ -1,7 +1,9 @@
-"""One headless Chromium for the whole session (registered in tests/conftest.py).
+"""One headless Chromium for the whole session (registered in tests/conftest.py), and the
+helpers every browser test shares: serve an app, sign in, type by keyboard, run axe-core, wait
+for the page.
 
 Playwright's sync API allows one running instance per thread, so every browser test — dashboard,
-monitoring, deployment — shares this fixture instead of starting its own.
+monitoring, security — shares this fixture instead of starting its own.
 """
 
 import contextlib
@@ -11,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
+
+from tests.helpers import ADVISOR, PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).parents[1] / "node_modules" / "axe-core" / "axe.min.js"
@@ -23,6 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 def _missing(reason: str) -> None:
@@ -58,3 +63,54 @@ def served(app):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def sign_in(page, base_url: str) -> None:
+    """Sign in as the demo advisor through the real form."""
+    page.goto(f"{base_url}/auth/sign-in")
+    page.fill("#username", ADVISOR)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")  # the header has the language switcher too
+    page.wait_for_url(f"{base_url}/")
+
+
+def press_text(page, text: str) -> None:
+    """Type by pressing one key per character (keyboard only, as a person would)."""
+    for character in text:
+        page.keyboard.press(character)
+
+
+def tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element matching `selector` has focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} never received focus after {limit} Tab presses")
+
+
+def axe_violations(page) -> list:
+    """Inject axe-core and run the WCAG 2.1 AA rules (+ best practices); the violations found."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    assert len(result["passes"]) >= 10  # axe really ran its rules on this page
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+    ]
+
+
+def settle(page) -> None:
+    """Wait until the page has loaded: charts are SVG in the HTML, nothing to wait for after."""
+    page.wait_for_load_state("load")

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.app.helpers import free_port
+from tests.helpers import free_port
 
 
 @contextlib.contextmanager

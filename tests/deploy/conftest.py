@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from tests.app.helpers import free_port
 from tests.deploy.helpers import BIN
+from tests.helpers import free_port
 
 
 @pytest.fixture

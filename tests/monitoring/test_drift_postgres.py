@@ -4,33 +4,22 @@ import gzip
 
 import pytest
 
-from tests.app.conftest import postgres_url  # noqa: F401  (session fixture: a real server)
-from tests.monitoring.test_pages import REPORT_HTML, SHIFTED, store_run
+from tests.monitoring.helpers import REPORT_HTML, SHIFTED, store_run
+from tests.postgres_fixtures import fresh_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
-def test_drift_runs_round_trip_on_postgres(postgres_url):  # noqa: F811
+def test_drift_runs_round_trip_on_postgres(postgres_url, make_app):
     import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade
 
-    from app import create_app
     from app.auth.api_keys import create_key
-    from app.config import TestConfig
     from app.extensions import db
     from app.monitoring import runs
 
-    # A database of its own on the session's server, so other Postgres tests never see it.
-    server = sa.create_engine(
-        database_url_for(postgres_url, "credit"), isolation_level="AUTOCOMMIT"
-    )
-    with server.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS drift_tests"))
-        connection.execute(sa.text("CREATE DATABASE drift_tests"))
-    server.dispose()
-    url = database_url_for(postgres_url, "drift_tests")
-    settings = {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False}
-    app = create_app(type("DriftPostgresConfig", (TestConfig,), settings))
+    url = fresh_database(postgres_url, "drift_tests")
+    app = make_app(SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         upgrade()
         key = create_key("drift-postgres")
@@ -47,9 +36,3 @@ def test_drift_runs_round_trip_on_postgres(postgres_url):  # noqa: F811
             downgrade(revision="base")
             assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
             db.engine.dispose()
-
-
-def database_url_for(server_url: str, name: str) -> str:
-    """The session server's URL for database `name`, with the psycopg 3 driver."""
-    base = server_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    return f"{base}/{name}"

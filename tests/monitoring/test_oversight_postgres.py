@@ -2,38 +2,22 @@
 
 import pytest
 
-from tests.app.conftest import postgres_url  # noqa: F401  (session fixture: a real server)
-from tests.monitoring.test_drift_postgres import database_url_for
+from tests.postgres_fixtures import fresh_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
-def test_the_demo_on_postgres(postgres_url, trained_model, tmp_path):  # noqa: F811
+def test_the_demo_on_postgres(postgres_url, make_app, trained_model, tmp_path):
     import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade
     from sqlalchemy.exc import IntegrityError
 
-    from app import create_app
     from app.auth.api_keys import create_key
-    from app.config import TestConfig
     from app.extensions import db
     from app.models import Decision
     from app.services.clients import load_clients
 
-    server = sa.create_engine(
-        database_url_for(postgres_url, "credit"), isolation_level="AUTOCOMMIT"
-    )
-    with server.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS oversight_tests"))
-        connection.execute(sa.text("CREATE DATABASE oversight_tests"))
-    server.dispose()
-    settings = {
-        "SQLALCHEMY_DATABASE_URI": database_url_for(postgres_url, "oversight_tests"),
-        "MODEL_URI": trained_model.model_uri,
-        "MLFLOW_TRACKING_URI": trained_model.tracking_uri,
-        "RATELIMIT_ENABLED": False,
-    }
-    app = create_app(type("OversightPostgresConfig", (TestConfig,), settings))
+    app = make_app(SQLALCHEMY_DATABASE_URI=fresh_database(postgres_url, "oversight_tests"))
     with app.app_context():
         upgrade()
         load_clients(trained_model.data_dir)

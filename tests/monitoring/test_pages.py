@@ -2,77 +2,23 @@
 
 import gzip
 import re
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.models import DriftRun
 from app.monitoring.wording import alert_for
-from tests.app.helpers import assert_error
-
-REPORT_HTML = "<!DOCTYPE html><html><head><title>r</title></head><body>Evidently</body></html>"
-
-
-def column(name, score, drifted, rank, test="Wasserstein distance (normed)", threshold=0.1):
-    return {
-        "column": name,
-        "stat_test": test,
-        "score": score,
-        "threshold": threshold,
-        "drifted": drifted,
-        "strength": score / threshold,
-        "importance_rank": rank,
-    }
+from tests.helpers import assert_error
+from tests.monitoring.helpers import CALM, REPORT_HTML, SHIFTED, column, store_run
 
 
-def store_run(app, columns, days_ago=0, mean=0.12):
-    """A stored run as `flask drift run` leaves it (columns strongest drift first)."""
-    from app.extensions import db
-
-    drifted = sum(c["drifted"] for c in columns)
-    run = DriftRun(
-        created_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC) - timedelta(days=days_ago),
-        source="file",
-        source_detail="application_test.csv",
-        rows=4_000,
-        rows_compared=4_000,
-        rows_reference=5_000,
-        column_count=len(columns),
-        drifted_count=drifted,
-        drift_share=drifted / len(columns),
-        dataset_drift=drifted / len(columns) >= 0.5,
-        columns=columns,
-        skipped_columns={},
-        prediction_drift=None,
-        mean_probability=mean,
-        mean_probability_reference=0.1,
-        model_name="lightgbm",
-        model_version="7",
-        duration_s=3.0,
-        report_html_gz=gzip.compress(REPORT_HTML.encode()),
-    )
-    with app.app_context():
-        db.session.add(run)
-        db.session.commit()
-
-
-CALM = [column("AMT_CREDIT", 0.02, False, 1), column("EXT_SOURCE_3", 0.01, False, 2)]
-SHIFTED = [
-    column("EXT_SOURCE_3", 0.42, True, 2),
-    column("DAYS_BIRTH", 0.21, True, 9),
-    column("AMT_CREDIT", 0.05, False, 1),
-    column("FLAG_OWN_CAR", 0.01, False, 3),
-]
-
-
-def test_page_needs_sign_in(monitoring_app):
-    response = monitoring_app.test_client().get("/monitoring")
+def test_page_needs_sign_in(app):
+    response = app.test_client().get("/monitoring")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/auth/sign-in")
 
 
-def test_page_without_runs_says_how_to_make_one(advisor_client):
-    response = advisor_client.get("/monitoring")
+def test_page_without_runs_says_how_to_make_one(advisor):
+    response = advisor.get("/monitoring")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "<title>Data drift monitoring · Prêt à dépenser</title>" in page
@@ -81,12 +27,10 @@ def test_page_without_runs_says_how_to_make_one(advisor_client):
     assert 'role="alert"' not in page
 
 
-def test_page_tells_the_latest_run_in_words_with_sorted_table_and_charts(
-    advisor_client, monitoring_app
-):
-    store_run(monitoring_app, CALM, days_ago=3, mean=0.10)
-    store_run(monitoring_app, SHIFTED, mean=0.14)
-    page = advisor_client.get("/monitoring").get_data(as_text=True)
+def test_page_tells_the_latest_run_in_words_with_sorted_table_and_charts(advisor, app):
+    store_run(app, CALM, days_ago=3, mean=0.10)
+    store_run(app, SHIFTED, mean=0.14)
+    page = advisor.get("/monitoring").get_data(as_text=True)
     assert "2 of 4 characteristics drifted; the biggest move is in external score 3." in page
     assert page.count("<h1>") == 1
     table = page[page.index('id="drift-columns"') :]
@@ -102,19 +46,19 @@ def test_page_tells_the_latest_run_in_words_with_sorted_table_and_charts(
     assert 'href="/monitoring/runs/2/report"' in page
 
 
-def test_banner_on_every_signed_in_page_when_a_top_feature_drifts(advisor_client, monitoring_app):
-    store_run(monitoring_app, SHIFTED)
+def test_banner_on_every_signed_in_page_when_a_top_feature_drifts(advisor, app):
+    store_run(app, SHIFTED)
     for path in ("/monitoring", "/"):
-        page = advisor_client.get(path).get_data(as_text=True)
+        page = advisor.get(path).get_data(as_text=True)
         banner = page[page.index('role="alert"') :][:600]
         assert "Data drift warning: 2 of 4 monitored characteristics (50%)" in banner
         assert "including external score 3 (among the 5 most important)" in banner
         assert 'href="/monitoring"' in banner
 
 
-def test_no_banner_when_drift_is_small(advisor_client, monitoring_app):
-    store_run(monitoring_app, CALM)
-    assert "Data drift warning" not in advisor_client.get("/").get_data(as_text=True)
+def test_no_banner_when_drift_is_small(advisor, app):
+    store_run(app, CALM)
+    assert "Data drift warning" not in advisor.get("/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -144,32 +88,32 @@ def test_alert_rule(columns, expected):
     assert (message is None) if expected is None else (expected in message)
 
 
-def test_report_is_served_to_advisors_only_and_sandboxed(monitoring_app, advisor_client):
-    store_run(monitoring_app, CALM)
-    anonymous = monitoring_app.test_client().get("/monitoring/runs/1/report")
+def test_report_is_served_to_advisors_only_and_sandboxed(app, advisor):
+    store_run(app, CALM)
+    anonymous = app.test_client().get("/monitoring/runs/1/report")
     assert anonymous.status_code == 302
-    plain = advisor_client.get("/monitoring/runs/1/report")
+    plain = advisor.get("/monitoring/runs/1/report")
     assert plain.status_code == 200
     assert plain.get_data(as_text=True) == REPORT_HTML
     assert plain.headers["Content-Security-Policy"].startswith("sandbox allow-scripts")
-    zipped = advisor_client.get("/monitoring/runs/1/report", headers={"Accept-Encoding": "gzip"})
+    zipped = advisor.get("/monitoring/runs/1/report", headers={"Accept-Encoding": "gzip"})
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(zipped.get_data()).decode() == REPORT_HTML
-    assert advisor_client.get("/monitoring/runs/99/report").status_code == 404
+    assert advisor.get("/monitoring/runs/99/report").status_code == 404
 
 
-def test_api_drift_needs_a_key_and_says_when_there_is_no_run(monitoring_app, drift_api_key):
-    client = monitoring_app.test_client()
+def test_api_drift_needs_a_key_and_says_when_there_is_no_run(app, api_key):
+    client = app.test_client()
     assert_error(client.get("/api/drift"), 401, "unauthorized")
-    response = client.get("/api/drift", headers={"X-API-Key": drift_api_key})
+    response = client.get("/api/drift", headers={"X-API-Key": api_key})
     error = assert_error(response, 404, "no_drift_run")
     assert "flask drift run" in error["message"]
 
 
-def test_api_drift_returns_the_latest_summary(monitoring_app, drift_api_key):
-    store_run(monitoring_app, CALM, days_ago=1)
-    store_run(monitoring_app, SHIFTED)
-    response = monitoring_app.test_client().get("/api/drift", headers={"X-API-Key": drift_api_key})
+def test_api_drift_returns_the_latest_summary(app, api_key):
+    store_run(app, CALM, days_ago=1)
+    store_run(app, SHIFTED)
+    response = app.test_client().get("/api/drift", headers={"X-API-Key": api_key})
     assert response.status_code == 200
     body = response.get_json()
     assert body["id"] == 2

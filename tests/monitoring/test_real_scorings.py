@@ -44,11 +44,11 @@ def window_sample():
 
 
 @pytest.mark.slow
-def test_a_thousand_extreme_what_ifs_leave_drift_unchanged(monitoring_app, trained_model):
-    with monitoring_app.app_context():
+def test_a_thousand_extreme_what_ifs_leave_drift_unchanged(app, trained_model):
+    with app.app_context():
         real = applicants(trained_model, 150)
         score_and_log(real, "batch", "nightly-batch")
-        loaded = model_store.get_model(monitoring_app)
+        loaded = model_store.get_model(app)
         before = window_sample()
         run_before = runs.run_drift(before, loaded, top_n=8)
         summary_before = runs.run_summary(run_before)
@@ -72,8 +72,8 @@ def test_a_thousand_extreme_what_ifs_leave_drift_unchanged(monitoring_app, train
     }
 
 
-def test_only_the_latest_real_scoring_of_each_client_counts(monitoring_app, trained_model):
-    with monitoring_app.app_context():
+def test_only_the_latest_real_scoring_of_each_client_counts(app, trained_model):
+    with app.app_context():
         first, second = applicants(trained_model, 2)
         score_and_log([first, second], "api", "partner")
         rescored = Application(

@@ -57,13 +57,11 @@ def test_monitored_columns_are_model_inputs_by_importance(trained_model):
 
 
 @pytest.mark.slow
-def test_cli_run_on_a_batch_file_stores_summary_and_report(
-    monitoring_app, monitoring_db, trained_model
-):
+def test_cli_run_on_a_batch_file_stores_summary_and_report(app, db, trained_model):
     batch = trained_model.data_dir / "application_test.csv"
-    result = monitoring_app.test_cli_runner().invoke(args=["drift", "run", "--current", str(batch)])
+    result = app.test_cli_runner().invoke(args=["drift", "run", "--current", str(batch)])
     assert result.exit_code == 0, result.output
-    [run] = stored_runs(monitoring_db)
+    [run] = stored_runs(db)
     drifted = [c["column"] for c in run.columns if c["drifted"]]
     assert f"{len(drifted)} of 50 columns drifted" in result.output
     assert (run.source, run.source_detail, run.column_count) == ("file", batch.name, 50)
@@ -80,17 +78,15 @@ def test_cli_run_on_a_batch_file_stores_summary_and_report(
 
 
 @pytest.mark.slow
-def test_window_and_last_take_only_the_chosen_predictions(
-    monitoring_app, monitoring_db, trained_model
-):
-    log_predictions(monitoring_db, trained_model, 150, age=timedelta(days=30))
-    log_predictions(monitoring_db, trained_model, 120, age=timedelta(days=1))
-    runner = monitoring_app.test_cli_runner()
+def test_window_and_last_take_only_the_chosen_predictions(app, db, trained_model):
+    log_predictions(db, trained_model, 150, age=timedelta(days=30))
+    log_predictions(db, trained_model, 120, age=timedelta(days=1))
+    runner = app.test_cli_runner()
     result = runner.invoke(args=["drift", "run", "--top", "10"])  # default window: 7d
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["drift", "run", "--last", "200", "--top", "10"])
     assert result.exit_code == 0, result.output
-    window, last = stored_runs(monitoring_db)
+    window, last = stored_runs(db)
     assert (window.source, window.source_detail, window.rows) == ("window", "last 7 days", 120)
     assert window.window_end - window.window_start == timedelta(days=7)
     assert (last.source, last.source_detail, last.rows) == ("last", "last 200 predictions", 200)
@@ -98,7 +94,7 @@ def test_window_and_last_take_only_the_chosen_predictions(
     assert window.column_count + len(window.skipped_columns) == 10
     assert set(window.skipped_columns.values()) <= {"no values in the current sample"}
     assert window.mean_probability == pytest.approx(
-        monitoring_db.session.scalar(
+        db.session.scalar(
             sa.select(sa.func.avg(Prediction.probability_of_default)).where(
                 Prediction.created_at >= utcnow() - timedelta(days=7)
             )
@@ -106,20 +102,20 @@ def test_window_and_last_take_only_the_chosen_predictions(
     )
 
 
-def test_too_few_rows_in_the_window_makes_no_report(monitoring_app, monitoring_db, trained_model):
-    log_predictions(monitoring_db, trained_model, 30, age=timedelta(hours=2))
-    result = monitoring_app.test_cli_runner().invoke(args=["drift", "run", "--window", "24h"])
+def test_too_few_rows_in_the_window_makes_no_report(app, db, trained_model):
+    log_predictions(db, trained_model, 30, age=timedelta(hours=2))
+    result = app.test_cli_runner().invoke(args=["drift", "run", "--window", "24h"])
     assert result.exit_code == 1
     assert "Only 30 rows in last 1 days; at least 100 are needed" in result.output
     assert "No report was made." in result.output
-    assert stored_runs(monitoring_db) == []
+    assert stored_runs(db) == []
 
 
-def test_empty_log_makes_no_report(monitoring_app, monitoring_db):
-    result = monitoring_app.test_cli_runner().invoke(args=["drift", "run", "--last", "500"])
+def test_empty_log_makes_no_report(app, db):
+    result = app.test_cli_runner().invoke(args=["drift", "run", "--last", "500"])
     assert result.exit_code == 1
     assert "Only 0 rows in last 500 predictions" in result.output
-    assert stored_runs(monitoring_db) == []
+    assert stored_runs(db) == []
 
 
 @pytest.mark.parametrize(
@@ -131,23 +127,21 @@ def test_empty_log_makes_no_report(monitoring_app, monitoring_db):
         (["--current", "/nowhere/application_test.csv"], "application_test.csv: file not found"),
     ],
 )
-def test_bad_options_exit_1_with_the_reason(monitoring_app, monitoring_db, args, message):
-    result = monitoring_app.test_cli_runner().invoke(args=["drift", "run", *args])
+def test_bad_options_exit_1_with_the_reason(app, db, args, message):
+    result = app.test_cli_runner().invoke(args=["drift", "run", *args])
     assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output
 
 
-def test_two_sources_at_once_is_a_usage_error(monitoring_app):
-    result = monitoring_app.test_cli_runner().invoke(
-        args=["drift", "run", "--window", "7d", "--last", "10"]
-    )
+def test_two_sources_at_once_is_a_usage_error(app):
+    result = app.test_cli_runner().invoke(args=["drift", "run", "--window", "7d", "--last", "10"])
     assert result.exit_code == 2
     assert "choose one of --current, --window, --last (got --window, --last)" in result.output
 
 
-def test_known_client_predictions_are_completed_from_the_client_store(monitoring_db):
-    monitoring_db.session.add(
+def test_known_client_predictions_are_completed_from_the_client_store(db):
+    db.session.add(
         Client(
             sk_id_curr=7,
             application={"AMT_CREDIT": 1000.0, "FLAG_OWN_CAR": "Y"},
@@ -155,7 +149,7 @@ def test_known_client_predictions_are_completed_from_the_client_store(monitoring
             is_training=False,
         )
     )
-    monitoring_db.session.add(
+    db.session.add(
         Prediction(
             source="api",
             client_id=7,
@@ -168,7 +162,7 @@ def test_known_client_predictions_are_completed_from_the_client_store(monitoring
             latency_ms=1.0,
         )
     )
-    monitoring_db.session.commit()
+    db.session.commit()
     sample = sources.from_last(5)
     assert sample.frame.to_dict("records") == [
         {
@@ -181,10 +175,10 @@ def test_known_client_predictions_are_completed_from_the_client_store(monitoring
     ]
 
 
-def test_migration_downgrade_drops_only_drift_runs(monitoring_app):
+def test_migration_downgrade_drops_only_drift_runs(app):
     from flask_migrate import downgrade
 
-    with monitoring_app.app_context():
+    with app.app_context():
         from app.extensions import db
 
         downgrade(revision="0001")

@@ -1,7 +1,7 @@
 """Every page an advisor can see, with the states that change what it shows.
 
 Shared by the language checks (tests/pages/test_i18n.py), the Nu Html Checker
-(tests/pages/test_html_valid.py) and the browser (tests/browser/test_i18n_browser.py), so a new
+(tests/pages/test_html_valid.py) and the browser (tests/pages/test_i18n_browser.py), so a new
 page is added once and checked everywhere. A stop is (name, method, path, form data or None).
 """
 

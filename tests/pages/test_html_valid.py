@@ -48,10 +48,10 @@ def vnu_errors(files: list[Path]) -> list[dict]:
     ]
 
 
-def test_every_page_is_valid_html(pages_app, demo_ids, demo_data_dir, tmp_path):
-    store_drift_runs(pages_app)
-    ids = {**demo_ids, **store_oversight(pages_app, demo_data_dir, tmp_path)}
-    signed_in, anonymous = _signed_in(pages_app), pages_app.test_client()
+def test_every_page_is_valid_html(app, demo_ids, demo_data_dir, tmp_path):
+    store_drift_runs(app)
+    ids = {**demo_ids, **store_oversight(app, demo_data_dir, tmp_path)}
+    signed_in, anonymous = _signed_in(app), app.test_client()
     stops = [(signed_in, stop) for stop in signed_in_tour(ids)]
     stops += [(anonymous, stop) for stop in ANONYMOUS_TOUR]
     stops.append((anonymous, ("api-docs", "GET", "/api/docs", None)))

@@ -20,7 +20,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from app.pages import vocabulary
-from tests.pages.fixtures import ADVISOR, PASSWORD
+from tests.helpers import ADVISOR, PASSWORD
 from tests.pages.page_tour import (
     ANONYMOUS_TOUR,
     signed_in_tour,
@@ -198,9 +198,9 @@ def english_left(english_page: str, french_page: str) -> list[str]:
 
 
 @pytest.fixture
-def tour_app(pages_app):
-    store_drift_runs(pages_app)
-    return pages_app
+def tour_app(app):
+    store_drift_runs(app)
+    return app
 
 
 @pytest.fixture
@@ -281,15 +281,15 @@ def test_switching_before_sign_in_is_kept_in_the_session(anonymous):
     assert '<html lang="fr">' in page and "<h1>Se connecter</h1>" in page
 
 
-def test_the_advisors_setting_is_stored_and_beats_the_browser(pages_app, advisor):
+def test_the_advisors_setting_is_stored_and_beats_the_browser(app, advisor):
     from app.extensions import db
     from app.models import User
 
     response = advisor.post("/auth/language", data={"language": "fr", "next": "/model?x=1"})
     assert response.headers["Location"] == "/model?x=1"
-    with pages_app.app_context():
+    with app.app_context():
         assert db.session.query(User).filter_by(username=ADVISOR).one().language == "fr"
-    fresh = _signed_in(pages_app)  # another browser, asking for English
+    fresh = _signed_in(app)  # another browser, asking for English
     page = fresh.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="fr">' in page and "<h1>Trouver un client</h1>" in page
 
@@ -305,13 +305,8 @@ def test_the_switcher_refuses_unknown_languages_and_foreign_redirects(anonymous,
         assert response.headers["Location"] == "/auth/sign-in"
 
 
-def test_the_switcher_needs_its_csrf_token(tmp_path, pages_database, model_source):
-    import shutil
-
-    from tests.pages.fixtures import make_app
-
-    shutil.copy(pages_database, tmp_path / "csrf.db")
-    app = make_app(tmp_path / "csrf.db", model_source, WTF_CSRF_ENABLED=True)
+def test_the_switcher_needs_its_csrf_token(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     assert client.post("/auth/language", data={"language": "fr"}).status_code == 400
     page = client.get("/auth/sign-in").get_data(as_text=True)
@@ -332,12 +327,12 @@ def test_sign_in_prompt_and_flash_messages_follow_the_language(anonymous):
     assert f"Connecté en tant que {ADVISOR}." in response.get_data(as_text=True)
 
 
-def test_the_api_stays_english_whatever_the_browser_says(pages_app, demo_ids):
+def test_the_api_stays_english_whatever_the_browser_says(app, demo_ids):
     from app.auth.api_keys import create_key
 
-    with pages_app.app_context():
+    with app.app_context():
         key = create_key("i18n")
-    client = pages_app.test_client()
+    client = app.test_client()
     body = {"client_ids": [demo_ids["accepted"], demo_ids["refused"]]}
     answers = [
         client.post(

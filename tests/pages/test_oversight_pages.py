@@ -40,8 +40,8 @@ def _decide(advisor, prediction_id, final, reason="", comment=""):
     )
 
 
-def test_client_page_has_the_decision_form_and_an_empty_history(advisor, pages_app, demo_ids):
-    page, _ = _open_client(advisor, pages_app, demo_ids["refused"])
+def test_client_page_has_the_decision_form_and_an_empty_history(advisor, app, demo_ids):
+    page, _ = _open_client(advisor, app, demo_ids["refused"])
     assert '<h2 id="decisions-heading">Advisor\'s decision</h2>' in page
     assert "<legend>Final decision</legend>" in page
     assert re.search(r'<input id="decision-final_decision-0"[^>]*value="refused"', page)
@@ -54,8 +54,8 @@ def test_client_page_has_the_decision_form_and_an_empty_history(advisor, pages_a
     assert "/letter" not in page
 
 
-def test_override_without_reason_shows_errors_and_writes_nothing(advisor, pages_app, demo_ids):
-    _, prediction_id = _open_client(advisor, pages_app, demo_ids["refused"])
+def test_override_without_reason_shows_errors_and_writes_nothing(advisor, app, demo_ids):
+    _, prediction_id = _open_client(advisor, app, demo_ids["refused"])
     response = _decide(advisor, prediction_id, "accepted")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -67,7 +67,7 @@ def test_override_without_reason_shows_errors_and_writes_nothing(advisor, pages_
     assert re.search(r'<select[^>]*aria-describedby="decision-reason-hint decision-reason-error"'
                      r'[^>]*aria-invalid="true"', page)  # fmt: skip
     assert re.search(r'<input checked id="decision-final_decision-1"', page)  # choice kept
-    assert _decisions(pages_app) == []
+    assert _decisions(app) == []
 
 
 @pytest.mark.parametrize(
@@ -81,24 +81,24 @@ def test_override_without_reason_shows_errors_and_writes_nothing(advisor, pages_
     ],
 )
 def test_each_broken_rule_is_shown_beside_its_field(
-    advisor, pages_app, demo_ids, final, reason, comment, field, message
+    advisor, app, demo_ids, final, reason, comment, field, message
 ):
-    _, prediction_id = _open_client(advisor, pages_app, demo_ids["refused"])
+    _, prediction_id = _open_client(advisor, app, demo_ids["refused"])
     response = _decide(advisor, prediction_id, final, reason, comment)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     error = re.search(rf'<p class="field__error" id="decision-{field}-error">(.*?)</p>', page)
     assert error and error.group(1).startswith(message), page[:200]
-    assert _decisions(pages_app) == []
+    assert _decisions(app) == []
 
 
-def test_override_is_recorded_and_shown_in_the_history(advisor, pages_app, demo_ids):
+def test_override_is_recorded_and_shown_in_the_history(advisor, app, demo_ids):
     client_id = demo_ids["refused"]
-    _, prediction_id = _open_client(advisor, pages_app, client_id)
+    _, prediction_id = _open_client(advisor, app, client_id)
     response = _decide(advisor, prediction_id, "accepted", "documents_verified", "Payslips seen.")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/clients/{client_id}#decisions"
-    [decision] = _decisions(pages_app)
+    [decision] = _decisions(app)
     assert (decision.prediction_id, decision.client_id, decision.advisor) == (
         prediction_id, client_id, "advisor",
     )  # fmt: skip
@@ -118,7 +118,7 @@ def test_override_is_recorded_and_shown_in_the_history(advisor, pages_app, demo_
         "<td>Documents verified</td>" in history
         and '<td translate="no">Payslips seen.</td>' in history
     )
-    with pages_app.app_context():
+    with app.app_context():
         seen = db.session.get(Prediction, prediction_id)
         version, probability = seen.model_version, seen.probability_of_default
     assert f"<td>{version}</td>" in history
@@ -126,13 +126,13 @@ def test_override_is_recorded_and_shown_in_the_history(advisor, pages_app, demo_
     assert f'href="/clients/{client_id}/letter"' in page
 
 
-def test_a_change_of_mind_is_a_new_row_and_the_letter_follows_it(advisor, pages_app, demo_ids):
+def test_a_change_of_mind_is_a_new_row_and_the_letter_follows_it(advisor, app, demo_ids):
     client_id = demo_ids["refused"]
-    _, first = _open_client(advisor, pages_app, client_id)
+    _, first = _open_client(advisor, app, client_id)
     assert _decide(advisor, first, "accepted", "guarantor").status_code == 302
-    _, second = _open_client(advisor, pages_app, client_id)
+    _, second = _open_client(advisor, app, client_id)
     assert _decide(advisor, second, "refused").status_code == 302
-    rows = _decisions(pages_app)
+    rows = _decisions(app)
     assert [(d.final_decision, d.overridden) for d in rows] == [
         ("accepted", True),
         ("refused", False),
@@ -144,9 +144,9 @@ def test_a_change_of_mind_is_a_new_row_and_the_letter_follows_it(advisor, pages_
     assert "Your loan application has been refused" in letter_page
 
 
-def test_refusal_letter_in_plain_words(advisor, pages_app, demo_ids):
+def test_refusal_letter_in_plain_words(advisor, app, demo_ids):
     client_id = demo_ids["refused"]
-    _, prediction_id = _open_client(advisor, pages_app, client_id)
+    _, prediction_id = _open_client(advisor, app, client_id)
     _decide(advisor, prediction_id, "refused")
     response = advisor.get(f"/clients/{client_id}/letter")
     page = response.get_data(as_text=True)
@@ -165,15 +165,15 @@ def test_refusal_letter_in_plain_words(advisor, pages_app, demo_ids):
     assert "What could change the decision" in page
     assert "Your right to a review by a person" in page
     assert f"application reference {client_id}" in page
-    with pages_app.app_context():
+    with app.app_context():
         version = db.session.get(Prediction, prediction_id).model_version
     assert f"Credit-risk model version {version}." in page
     assert 'id="print-letter"' in page and "/static/js/print.js" in page
 
 
-def test_advisor_refusal_of_an_accepted_application_never_says_fraud(advisor, pages_app, demo_ids):
+def test_advisor_refusal_of_an_accepted_application_never_says_fraud(advisor, app, demo_ids):
     client_id = demo_ids["accepted"]
-    _, prediction_id = _open_client(advisor, pages_app, client_id)
+    _, prediction_id = _open_client(advisor, app, client_id)
     response = _decide(advisor, prediction_id, "refused", "fraud_suspicion", "ID card altered.")
     assert response.status_code == 302
     page = advisor.get(f"/clients/{client_id}/letter").get_data(as_text=True)
@@ -193,9 +193,9 @@ def test_letter_without_a_decision_says_how_to_get_one(advisor, demo_ids):
     assert f'href="/clients/{client_id}#decisions"' in page
 
 
-def test_letters_never_give_age_or_a_protected_attribute(pages_app):
+def test_letters_never_give_age_or_a_protected_attribute(app):
     """Accepted letters list what lowered the risk, where age often is: it is never told."""
-    with pages_app.app_context():
+    with app.app_context():
         ids = list(db.session.scalars(sa.select(Client.sk_id_curr).limit(40)))
         found_age = 0
         for client_id in ids:
@@ -213,10 +213,10 @@ def test_letters_never_give_age_or_a_protected_attribute(pages_app):
     assert found_age > 0  # the model does use age: the rule was really exercised
 
 
-def test_new_application_result_offers_the_decision_form(advisor, pages_app):
+def test_new_application_result_offers_the_decision_form(advisor, app):
     fields = {"AMT_CREDIT": "500000", "AMT_ANNUITY": "25000", "AMT_INCOME_TOTAL": "150000"}
     page = advisor.post("/applications/new", data=fields).get_data(as_text=True)
-    prediction = _last_prediction(pages_app)
+    prediction = _last_prediction(app)
     assert prediction.client_id is None
     assert f'action="/predictions/{prediction.id}/decision"' in page
     assert page.count('id="decision-form"') == 1
@@ -226,19 +226,19 @@ def test_new_application_result_offers_the_decision_form(advisor, pages_app):
     page = advisor.get(f"/predictions/{prediction.id}/decision").get_data(as_text=True)
     assert "Decision recorded:" in page and "following the model." in page
     assert "<td>Followed</td>" in page
-    assert [d.client_id for d in _decisions(pages_app)] == [None]
+    assert [d.client_id for d in _decisions(app)] == [None]
 
 
-def test_a_what_if_scoring_cannot_be_decided(advisor, pages_app, demo_ids):
+def test_a_what_if_scoring_cannot_be_decided(advisor, app, demo_ids):
     client_id = demo_ids["refused"]
     advisor.post(f"/clients/{client_id}/what-if", data={"EXT_SOURCE_2": "0.9"})
-    what_if = _last_prediction(pages_app)
+    what_if = _last_prediction(app)
     assert what_if.source == "whatif"
     response = _decide(advisor, what_if.id, what_if.decision)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "not of a what-if change" in page and 'role="alert"' in page
-    assert _decisions(pages_app) == []
+    assert _decisions(app) == []
 
 
 def test_unknown_scoring_is_a_404_page(advisor):
@@ -264,16 +264,11 @@ def test_performance_page_before_any_run(advisor):
     assert '<a href="/monitoring/performance" aria-current="page">Performance</a>' in page
 
 
-def test_the_decision_form_needs_its_csrf_token_but_the_api_does_not(
-    tmp_path, pages_database, model_source, demo_ids
-):
-    import shutil
-
+def test_the_decision_form_needs_its_csrf_token_but_the_api_does_not(make_app, demo_ids):
     from app.auth.api_keys import create_key
-    from tests.pages.fixtures import ADVISOR, PASSWORD, make_app
+    from tests.helpers import ADVISOR, PASSWORD
 
-    shutil.copy(pages_database, tmp_path / "csrf.db")
-    app = make_app(tmp_path / "csrf.db", model_source, WTF_CSRF_ENABLED=True)
+    app = make_app(WTF_CSRF_ENABLED=True)
     browser = app.test_client()
     page = browser.get("/auth/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
@@ -298,13 +293,13 @@ def test_the_decision_form_needs_its_csrf_token_but_the_api_does_not(
     assert api.status_code == 201
 
 
-def test_decision_and_letter_in_french(advisor, pages_app, demo_ids):
+def test_decision_and_letter_in_french(advisor, app, demo_ids):
     """The confirmation, the form's errors and the letter follow the page's language; the API's
     record of the same decision stays English."""
     french = {"Accept-Language": "fr"}
     client_id = demo_ids["refused"]
     page = advisor.get(f"/clients/{client_id}", headers=french).get_data(as_text=True)
-    prediction_id = _last_prediction(pages_app).id
+    prediction_id = _last_prediction(app).id
     assert '<label for="decision-final_decision-1">Accorder (écarter le modèle)</label>' in page
     data = {"decision-final_decision": "accepted", "decision-reason": "fraud_suspicion"}
     page = advisor.post(f"/predictions/{prediction_id}/decision", data=data, headers=french)
@@ -328,8 +323,8 @@ def test_decision_and_letter_in_french(advisor, pages_app, demo_ids):
         in text
     )
     assert re.search(r"Décision du \d{1,2} \w+ \d{4}\.", text)  # a French date: 29 novembre 2026
-    with pages_app.app_context():
-        (decision,) = _decisions(pages_app)
+    with app.app_context():
+        (decision,) = _decisions(app)
         assert decision.reason == "documents_verified"
         prediction = decisions.require_prediction(prediction_id)
         assert decisions.decision_summary(decision, prediction)["reason"] == "documents_verified"

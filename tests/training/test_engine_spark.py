@@ -1,5 +1,6 @@
 """Spark runs the same SQL definition as DuckDB: same columns, same values (float32 precision).
-Parquet here; Spark's CSV path is compared with the serving path in tests/app."""
+Parquet here; Spark's CSV path is compared with the serving path in
+tests/services/test_clients_engine.py."""
 
 import warnings
 

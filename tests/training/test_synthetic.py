@@ -19,6 +19,7 @@ from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from tests.helpers import generate_applications
 from tests.real_sample import REAL_SAMPLE
 from training.schema import TABLES
 from training.synthetic import FILES, SHIFTED_COLUMNS, apply_shift, generate
@@ -215,6 +216,19 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
         first = (tmp_path / "a" / f"{name}.csv").read_bytes()
         assert first == (tmp_path / "b" / f"{name}.csv").read_bytes(), name
         assert first != (tmp_path / "c" / f"{name}.csv").read_bytes(), name
+
+
+def test_application_files_do_not_depend_on_the_history_tables(tmp_path, monkeypatch):
+    """What lets the drift tests generate only the applications (tests.helpers)."""
+    import training.synthetic as synthetic
+
+    monkeypatch.setattr(synthetic, "CHUNK_CLIENTS", 100)  # several blocks from 300 clients
+    generate(tmp_path / "all", 300, 11)
+    generate_applications(tmp_path / "applications", 300, 11)
+    for name in ("application_train", "application_test"):
+        full = (tmp_path / "all" / f"{name}.csv").read_bytes()
+        assert full == (tmp_path / "applications" / f"{name}.csv").read_bytes(), name
+    assert (tmp_path / "applications" / "bureau.csv").stat().st_size < 10  # really left out
 
 
 @pytest.mark.parametrize(
