@@ -72,3 +72,36 @@ def test_failed_log_write_leaves_no_row_of_the_batch(client, api_key, db, failin
     )
     assert ok.status_code == 200
     assert db.session.scalar(sa.select(sa.func.count(Prediction.id))) == 1
+
+
+def test_a_model_built_for_other_features_is_refused_at_load(app, make_app, tmp_path, caplog):
+    """A registered model trained by an older feature set (fewer columns than this code builds)
+    is not served: health says degraded, predict is a 503 naming the cause, no 500 per request."""
+    import copy
+
+    import mlflow
+
+    from app.services import model_store
+
+    with app.app_context():
+        current = model_store.get_model().model
+    older = copy.deepcopy(current)
+    older.scorer.feature_names = older.scorer.feature_names[:-3]  # trained before 3 features
+    mlflow.pyfunc.save_model(str(tmp_path / "older-model"), python_model=older)
+    model_store.forget()
+    stale = make_app(MODEL_URI=str(tmp_path / "older-model"))
+    client = stale.test_client()
+    health = client.get("/api/health")
+    assert health.status_code == 503 and health.get_json()["model"] == {"status": "degraded"}
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "does not score with this version of the code" in logged
+    assert "retrain" in logged
+    with stale.app_context():
+        from app.auth.api_keys import create_key
+
+        key = create_key("stale-model")
+    response = client.post(
+        "/api/predict", json={"application": GOOD_APPLICATION}, headers={"X-API-Key": key}
+    )
+    assert_error(response, 503, "model_unavailable")
+    model_store.forget()
