@@ -24,53 +24,54 @@ def arrow_schema(table: str) -> pa.Schema:
     )
 
 
-class CsvSink:
+class _Sink:
+    """One open file per table name for the duration of a `with` block; blocks are appended."""
+
+    suffix = ""
+
+    def __init__(self, out_dir: Path, names):
+        self._names = list(names)
+        self.paths = [out_dir / f"{name}.{self.suffix}" for name in self._names]
+        self._files = {}
+
+    def __enter__(self):
+        for name, path in zip(self._names, self.paths, strict=True):
+            self._files[name] = self._open(name, path)
+        return self
+
+    def __exit__(self, *exc_info):
+        for file in self._files.values():
+            file.close()
+        return False
+
+
+class CsvSink(_Sink):
     """Appends blocks to `name.csv` files; the header comes with the first block."""
 
-    def __init__(self, out_dir: Path, names):
-        self.paths = [out_dir / f"{name}.csv" for name in names]
-        self._handles = {}
-        self._names = list(names)
+    suffix = "csv"
 
-    def __enter__(self):
-        for name, path in zip(self._names, self.paths, strict=True):
-            self._handles[name] = path.open("w", newline="")
-        return self
+    def _open(self, _name, path):
+        return path.open("w", newline="")
 
     def write(self, tables: dict) -> None:
         for name, frame in tables.items():
-            handle = self._handles[name]
+            handle = self._files[name]
             frame.to_csv(handle, index=False, header=handle.tell() == 0, lineterminator="\n")
 
-    def __exit__(self, *exc_info):
-        for handle in self._handles.values():
-            handle.close()
-        return False
 
-
-class ParquetSink:
+class ParquetSink(_Sink):
     """Appends blocks as row groups of `name.parquet` files (zstd-compressed)."""
 
-    def __init__(self, out_dir: Path, names):
-        self.paths = [out_dir / f"{name}.parquet" for name in names]
-        self._writers = {}
-        self._names = list(names)
+    suffix = "parquet"
 
-    def __enter__(self):
-        for name, path in zip(self._names, self.paths, strict=True):
-            self._writers[name] = pq.ParquetWriter(path, arrow_schema(name), compression="zstd")
-        return self
+    def _open(self, name, path):
+        return pq.ParquetWriter(path, arrow_schema(name), compression="zstd")
 
     def write(self, tables: dict) -> None:
         for name, frame in tables.items():
-            schema = self._writers[name].schema
-            table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
-            self._writers[name].write_table(table)
-
-    def __exit__(self, *exc_info):
-        for writer in self._writers.values():
-            writer.close()
-        return False
+            writer = self._files[name]
+            table = pa.Table.from_pandas(frame, schema=writer.schema, preserve_index=False)
+            writer.write_table(table)
 
 
 def sink(file_format: str, out_dir: Path, names):
