@@ -8,15 +8,15 @@ GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_PRELOAD.
 import os
 
 
-def _int_from_env(name: str, default: int) -> int:
-    """Read a positive integer setting, failing at boot with the variable's name if it is bad."""
+def _int_from_env(name: str, default: int, minimum: int = 1) -> int:
+    """Read a whole-number setting, failing at boot with the variable's name if it is bad."""
     raw = os.environ.get(name, str(default))
     try:
         value = int(raw)
     except ValueError:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
-    if value < 1:
-        raise SystemExit(f"{name} must be at least 1, got {value}")
+    if value < minimum:
+        raise SystemExit(f"{name} must be at least {minimum}, got {value}")
     return value
 
 
@@ -48,9 +48,12 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-i
 # request came in over HTTPS (secure cookies, redirects).
 forwarded_allow_ips = "*"
 
-# Recycle workers now and then so a slow leak cannot grow until the dyno hits its memory quota.
-max_requests = _int_from_env("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = 200
+# No recycling by request count: a worker that exits after N requests closes its keep-alive
+# connections while clients may be sending on them ("Remote end closed connection without
+# response", measured in docs/benchmarks.md), and its successor reloads the model. Heroku already
+# restarts every dyno daily; GUNICORN_MAX_REQUESTS=N turns recycling back on if a leak shows.
+max_requests = _int_from_env("GUNICORN_MAX_REQUESTS", 0, minimum=0)
+max_requests_jitter = 200 if max_requests else 0
 
 
 # The model loads where a server starts, never in create_app, so `flask` commands stay light.

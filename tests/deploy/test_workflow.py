@@ -129,6 +129,19 @@ def test_gunicorn_settings_reject_a_bad_number_by_name(monkeypatch):
         runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 
 
+def test_workers_are_not_recycled_unless_asked(monkeypatch):
+    """A worker leaving after N requests drops keep-alive connections clients are sending on."""
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (settings["max_requests"], settings["max_requests_jitter"]) == (0, 0)
+    monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "5000")
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (settings["max_requests"], settings["max_requests_jitter"]) == (5000, 200)
+    monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "-1")
+    with pytest.raises(SystemExit, match="GUNICORN_MAX_REQUESTS must be at least 0, got -1"):
+        runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
 def test_python_version_is_the_same_for_heroku_local_and_ci():
     runtime = (ROOT / "runtime.txt").read_text().strip()
     assert runtime == "python-3.11.7"
