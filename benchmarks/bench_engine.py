@@ -66,6 +66,20 @@ def _import_file(path: Path, name: str):
     return module
 
 
+def import_legacy_history(legacy_rev: str):
+    """The previous pandas `training/history.py`, as it was at `legacy_rev`, as a module."""
+    source = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{legacy_rev}:training/history.py"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "legacy_history.py"
+        path.write_text(source)
+        return _import_file(path, "legacy_history")
+
+
 def engine_pipeline(engine, data, batch_rows, steps):
     from training.engine import feature_matrix, open_runner
 
@@ -82,16 +96,7 @@ def pandas_pipeline(data, legacy_rev, steps):
     from training.dataset import load_tables
     from training.features import build_features
 
-    source = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{legacy_rev}:training/history.py"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "legacy_history.py"
-        path.write_text(source)
-        legacy = _import_file(path, "legacy_history")
+    legacy = import_legacy_history(legacy_rev)
     tables = _timed_value(lambda: load_tables(data), steps, "load")
     started = time.perf_counter()
     history = legacy.history_aggregates(tables)

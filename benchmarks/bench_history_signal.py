@@ -15,9 +15,7 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import argparse  # noqa: E402
-import subprocess
 import sys
-import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -31,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench_engine import LEGACY_REV, _import_file  # noqa: E402
+from bench_engine import LEGACY_REV, import_legacy_history  # noqa: E402
 
 from training.dataset import load_tables  # noqa: E402
 from training.engine import load_with_history  # noqa: E402
@@ -53,16 +51,7 @@ PARAMS = {
 
 
 def legacy_history(data_dir, legacy_rev):
-    source = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{legacy_rev}:training/history.py"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "legacy_history.py"
-        path.write_text(source)
-        legacy = _import_file(path, "legacy_history")
+    legacy = import_legacy_history(legacy_rev)
     tables = load_tables(data_dir)
     return legacy.history_aggregates(tables), legacy.HISTORY_COLUMNS
 

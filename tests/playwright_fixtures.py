@@ -74,6 +74,17 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def axe_page(browser):
+    """A page axe-core can be injected into: bypass_csp only lets the test add its script tag;
+    the pages themselves run under the app's real policy."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
 def sign_in(page, base_url: str) -> None:
     """Sign in as the demo advisor through the real form."""
     page.goto(f"{base_url}/auth/sign-in")

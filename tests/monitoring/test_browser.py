@@ -25,13 +25,9 @@ def monitoring_live(make_app, trained_model):
 
 
 @pytest.fixture
-def page(browser):
-    # bypass_csp: axe-core is injected as an inline script, which the app's CSP refuses.
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
+def page(axe_page):
+    """Every page of this module runs axe."""
+    return axe_page
 
 
 def test_monitoring_page_passes_axe_and_renders_its_charts(page, monitoring_live):

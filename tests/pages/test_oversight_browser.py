@@ -51,13 +51,9 @@ def oversight_live(tmp_path_factory, make_app, demo_data_dir):
 
 
 @pytest.fixture
-def page(browser):
-    # bypass_csp: axe-core is injected as an inline script, which the app's CSP refuses.
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
+def page(axe_page):
+    """Every page of this module runs axe."""
+    return axe_page
 
 
 def _focused(page) -> str:
