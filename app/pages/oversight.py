@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.i18n import translated
 from app.models import Decision, Prediction
+from app.services import decisions
 from app.services.dashboard import distance_in_words
-from app.services.decisions import REASONS
 from app.services.formatting import percent, when
 from training.domain import ACCEPTED
 
@@ -16,7 +16,7 @@ DECISION_LABELS = {"accepted": _l("Accepted"), "refused": _l("Refused")}
 
 def reason_label(reason: str | None) -> str:
     """An override reason in the page's language ("" when the advisor followed the model)."""
-    return translated(REASONS[reason].label) if reason in REASONS else ""
+    return translated(decisions.reason_label(reason))
 
 
 def prediction_summary(prediction: Prediction) -> dict:

@@ -267,6 +267,7 @@ def latest_decision(client_id: int) -> tuple[Decision, Prediction]:
 
 
 def reason_label(reason: str | None) -> str:
+    """An override reason's label (English: the message id of the pages' translation)."""
     return REASONS[reason].label if reason in REASONS else ""
 
 
