@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api.oversight import bp as oversight_api_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
+    from app.console.routes import bp as console_bp
     from app.monitoring.alerts import drift_alerts, performance_alerts
     from app.monitoring.performance_routes import bp as performance_bp
     from app.monitoring.routes import bp as monitoring_bp
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     for api in (api_bp, oversight_api_bp):
         csrf.exempt(api)  # API clients authenticate with X-API-Key, not cookies
         app.register_blueprint(api)
+    app.register_blueprint(console_bp)  # a page for people: it keeps CSRF on its forms
     app.register_blueprint(auth_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(monitoring_bp)
@@ -94,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
         nav_items=[
             (_l("Monitoring"), "monitoring.index"),
             (_l("Performance"), "performance.index"),
+            (_l("API console"), "api_console.index"),
         ],
         alert_providers=[drift_alerts, performance_alerts],
     )

@@ -127,8 +127,14 @@ class DatabaseUnavailableError(ServiceUnavailableError):
         return "Scoring is unavailable right now: the prediction log cannot be written."
 
 
+# Pages for people under /api: the documentation and the API console answer errors as pages.
+HTML_UNDER_API = ("/api/docs", "/api/console")
+
+
 def wants_json() -> bool:
     """JSON for the API and its clients; HTML pages everywhere else."""
+    if request.path.rstrip("/") in HTML_UNDER_API:
+        return False
     return request.path == "/api" or request.path.startswith("/api/")
 
 

@@ -111,7 +111,8 @@ class Prediction(db.Model):
         sa.DateTime(timezone=True), default=utcnow, index=True
     )
     # Real scorings: api, batch, application (new-application page); never counted by drift:
-    # page (a client page re-viewed), whatif. See app/services/prediction_log.py SOURCES.
+    # page (a client page re-viewed), whatif, console (the API console).
+    # See app/services/prediction_log.py SOURCES.
     source: Mapped[str] = mapped_column(sa.String(16), index=True)
     actor: Mapped[str | None] = mapped_column(sa.String(80))
     client_id: Mapped[int | None] = mapped_column(index=True)

@@ -1,1 +1,6 @@
 """The JSON API for external systems, mounted at /api."""
+
+# The API console (app/console) sends its calls through the WSGI app with this key set in the
+# request's environ. A client cannot set it: HTTP headers arrive in the environ as HTTP_*.
+# Such calls are logged with their own source, "console" (app/services/prediction_log.py).
+CONSOLE_CALL = "pad.api_console"

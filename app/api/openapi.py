@@ -57,6 +57,60 @@ def _predict_body() -> dict:
     }
 
 
+# Ready examples for integrators and the API console (/api/console). 100002 is the first
+# applicant of the Kaggle data and of the synthetic demo data, so it is a stored client in both.
+EXAMPLE_CLIENT_ID = 100002
+EXAMPLE_APPLICATION = {
+    "SK_ID_CURR": 456250,
+    "NAME_CONTRACT_TYPE": "Cash loans",
+    "CODE_GENDER": "F",
+    "FLAG_OWN_CAR": "N",
+    "FLAG_OWN_REALTY": "Y",
+    "CNT_CHILDREN": 1,
+    "AMT_INCOME_TOTAL": 135000.0,
+    "AMT_CREDIT": 568800.0,
+    "AMT_ANNUITY": 20560.5,
+    "AMT_GOODS_PRICE": 450000.0,
+    "NAME_INCOME_TYPE": "Working",
+    "NAME_EDUCATION_TYPE": "Higher education",
+    "NAME_FAMILY_STATUS": "Married",
+    "NAME_HOUSING_TYPE": "House / apartment",
+    "DAYS_BIRTH": -19241,
+    "DAYS_EMPLOYED": -2329,
+    "DAYS_REGISTRATION": -5170.0,
+    "DAYS_ID_PUBLISH": -812,
+    "OCCUPATION_TYPE": "Core staff",
+    "CNT_FAM_MEMBERS": 3.0,
+    "REGION_RATING_CLIENT": 2,
+    "EXT_SOURCE_1": 0.75,
+    "EXT_SOURCE_2": 0.79,
+    "EXT_SOURCE_3": 0.16,
+    "FLAG_DOCUMENT_3": 1,
+}
+PREDICT_EXAMPLES = {
+    "stored_client": {
+        "summary": "A stored client, scored with its credit history",
+        "value": {"client_id": EXAMPLE_CLIENT_ID},
+    },
+    "raw_application": {
+        "summary": "A new application sent as raw fields",
+        "value": {"application": EXAMPLE_APPLICATION},
+    },
+    "batch": {
+        "summary": "A batch of stored clients (at most 1,000 per call)",
+        "value": {"client_ids": [EXAMPLE_CLIENT_ID, EXAMPLE_CLIENT_ID + 1, EXAMPLE_CLIENT_ID + 2]},
+    },
+}
+# Bodies the API refuses, kept apart from `examples` (which code generators and fuzzers take
+# as valid input), each with the status it gets.
+PREDICT_REFUSED_EXAMPLES = {
+    "invalid_application": {
+        "summary": "An invalid application: a negative income is refused with 422",
+        "value": {"application": {"AMT_INCOME_TOTAL": -1, "AMT_CREDIT": 450000.0}},
+        "x-status": 422,
+    },
+}
+
 # Stateful fuzzing follows these: a prediction's client can be looked up, a client re-scored.
 PREDICTION_LINKS = {
     "GetScoredClient": {
@@ -85,7 +139,13 @@ def _predict() -> dict:
             "security": [{"ApiKey": []}],
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": _predict_body()}},
+                "content": {
+                    "application/json": {
+                        "schema": _predict_body(),
+                        "examples": PREDICT_EXAMPLES,
+                        "x-refused-examples": PREDICT_REFUSED_EXAMPLES,
+                    }
+                },
             },
             "responses": _responses(ok, "400", "401", "404", "413", "415", "422", "503"),
         }
@@ -101,7 +161,13 @@ def _get(operation_id: str, summary: str, ok: dict, *statuses: str, secured=True
 
 
 def _paths() -> dict:
-    client_id = {"name": "client_id", "in": "path", "required": True, "schema": client_id_schema()}
+    client_id = {
+        "name": "client_id",
+        "in": "path",
+        "required": True,
+        "schema": client_id_schema(),
+        "example": EXAMPLE_CLIENT_ID,
+    }
     return {
         "/api/predict": _predict(),
         "/api/clients/{client_id}": _get(

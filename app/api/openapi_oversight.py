@@ -47,6 +47,22 @@ DECISION_REQUEST = {
     },
 }
 
+DECISION_EXAMPLES = {
+    "follow_the_model": {
+        "summary": "Follow the model's decision on a scoring (use a prediction_id you received)",
+        "value": {"prediction_id": 1, "final_decision": "refused"},
+    },
+    "override": {
+        "summary": "Override the model's decision, with the reason",
+        "value": {
+            "prediction_id": 1,
+            "final_decision": "accepted",
+            "reason": "documents_verified",
+            "comment": "Payslips for the last six months seen.",
+        },
+    },
+}
+
 DECISION = {
     "type": "object",
     "required": [
@@ -177,7 +193,8 @@ def oversight_paths() -> dict:
                     "required": True,
                     "content": {
                         "application/json": {
-                            "schema": {"$ref": "#/components/schemas/DecisionRequest"}
+                            "schema": {"$ref": "#/components/schemas/DecisionRequest"},
+                            "examples": DECISION_EXAMPLES,
                         }
                     },
                 },

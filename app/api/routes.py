@@ -1,7 +1,8 @@
 """Thin JSON views: parse and validate, call a service, return."""
 
-from flask import Blueprint, current_app, g, render_template
+from flask import Blueprint, current_app, g, render_template, request
 
+from app.api import CONSOLE_CALL
 from app.api.bodies import json_body
 from app.api.openapi import field_rows, openapi_document
 from app.auth import require_api_key
@@ -89,13 +90,20 @@ def applications_from(body: dict) -> tuple[list[Application], bool]:
     return _warn_history_not_used(posted), True
 
 
+def _source(is_batch: bool) -> str:
+    """How the prediction log files this call: the API console's own calls apart."""
+    if request.environ.get(CONSOLE_CALL):
+        return "console"
+    return "batch" if is_batch else "api"
+
+
 @bp.post("/predict")
 @require_api_key
 def predict():
     """Score one or many applications; every score is logged before this answers."""
     applications, is_batch = applications_from(json_body())
     charge_batch(len(applications))  # a batch counts as many calls as it has applications
-    source = "batch" if is_batch else "api"
+    source = _source(is_batch)
     scores = score_and_log(applications, source, g.api_client, g.request_id)
     if is_batch:
         return {"predictions": [score.to_dict() for score in scores]}, 200

@@ -35,6 +35,7 @@ SOURCES = {
     "batch": _l("API batch"),
     "page": _l("Dashboard"),
     "whatif": _l("What if"),
+    "console": _l("API console"),
 }
 
 

@@ -2,8 +2,9 @@
 
 Every scoring is logged, each with its `source`. Real scorings of applicants (REAL_SOURCES: the
 API, batch jobs, the new-application page) are what drift monitoring reads; an advisor
-re-viewing a client page ("page") or trying a what-if ("whatif") is logged but never counted,
-so nobody can steer the drift alert by viewing or editing.
+re-viewing a client page ("page"), trying a what-if ("whatif") or trying the API from its console
+("console") is logged but never counted, so nobody can steer the drift alert by viewing, editing
+or trying.
 """
 
 import logging
@@ -16,7 +17,7 @@ from app.extensions import db
 from app.models import Prediction, as_utc, utcnow
 
 REAL_SOURCES = ("api", "batch", "application")
-SOURCES = (*REAL_SOURCES, "page", "whatif")
+SOURCES = (*REAL_SOURCES, "page", "whatif", "console")
 
 log = logging.getLogger(__name__)
 

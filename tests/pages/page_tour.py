@@ -84,7 +84,13 @@ ANONYMOUS_TOUR = [
     ("sign-in", "GET", "/auth/sign-in", None),
     ("sign-in-error", "POST", "/auth/sign-in", {"username": "advisor", "password": "wrong"}),
     ("unknown-page-anonymous", "GET", "/no-such-page", None),
-]
+    ("api-console", "GET", "/api/console", None),
+    ("api-console-example", "GET", "/api/console?operation=predict&example=batch", None),
+    ("api-console-answer", "POST", "/api/console", {
+        "operation": "predict", "body": '{"client_id": 100002}', "api_key": "not-a-key"}),
+    ("api-console-errors", "POST", "/api/console", {
+        "operation": "getClient", "param-client_id": "../model", "api_key": "not-a-key"}),
+]  # fmt: skip
 
 
 def visit(client, stop, language: str):
