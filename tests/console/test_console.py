@@ -279,3 +279,35 @@ def test_the_console_speaks_the_page_language_and_the_json_stays_english(anonymo
     shown = answer(sent.get_data(as_text=True), "predict")
     assert shown["body"]["error"]["message"].startswith("Field 'AMT_INCOME_TOTAL' must be")
     assert "Réponse à POST /api/predict" in shown["region"]
+
+
+def test_behind_the_https_proxy_a_call_keeps_the_callers_scheme_and_address(make_app):
+    """Production: ProxyFix reads X-Forwarded-*, plain HTTP is redirected. A console call must
+    reach the API as the same HTTPS client, not be redirected or charged to the proxy."""
+    app = make_app(
+        FORCE_HTTPS=True, PROXY_FIX_X_FOR=1, RATELIMIT_ENABLED=True, RATELIMIT_API="3 per minute"
+    )
+    client = app.test_client()
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    sent = client.post(
+        "/api/console",
+        data={"operation": "getModel"},
+        headers=forwarded,
+        base_url="http://bank.example",
+    )
+    assert sent.status_code == 200
+    shown = answer(sent.get_data(as_text=True), "getModel")
+    assert shown["status"] == "200 OK"  # not a 308 to https://
+    assert sent.headers["Strict-Transport-Security"].startswith("max-age=")
+    # The page and the call share the caller's address bucket (3 per minute): 2 spent here.
+    assert shown["headers"]["X-RateLimit-Remaining"] == "1"
+    other = {**forwarded, "X-Forwarded-For": "198.51.100.7"}
+    fresh = client.post(
+        "/api/console",
+        data={"operation": "getModel"},
+        headers=other,
+        base_url="http://bank.example",
+    )
+    assert (
+        answer(fresh.get_data(as_text=True), "getModel")["headers"]["X-RateLimit-Remaining"] == "1"
+    )
