@@ -5,7 +5,7 @@ from app.services import model_store
 
 def test_every_part_is_registered_by_name(app):
     assert set(app.blueprints) == {
-        "api", "oversight_api", "auth", "pages", "monitoring", "performance",
+        "api", "oversight_api", "api_console", "auth", "pages", "monitoring", "performance",
     }  # fmt: skip
     commands = {"clients", "api-keys", "users", "model", "drift", "outcomes", "performance", "db"}
     assert commands <= set(app.cli.commands)

@@ -48,6 +48,18 @@ function keepKeysTogether(source) {
   }
 }
 
+async function copySnippet(button) {
+  // The snippet is the <pre> just before its button; the live region says it is copied.
+  await navigator.clipboard.writeText(button.previousElementSibling.textContent);
+  document.getElementById(`status-${button.dataset.consoleCopy}`).textContent = button.dataset.copied;
+}
+
+if (navigator.clipboard) {
+  for (const button of document.querySelectorAll("[data-console-copy]")) {
+    button.hidden = false; // copying needs this script: without it, the button stays hidden
+    button.addEventListener("click", () => copySnippet(button));
+  }
+}
 for (const select of document.querySelectorAll("[data-console-examples]")) {
   select.addEventListener("change", () => chooseExample(select));
   const load = select.form.querySelector("[data-console-load]");

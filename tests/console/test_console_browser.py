@@ -98,6 +98,7 @@ def test_keyboard_only_without_javascript_by_full_page_submission(browser, conso
     assert "200 OK" in answer_text(page) and "probability_of_default" in answer_text(page)
     assert page.locator("#status-predict").inner_text().startswith("Answer: 200 OK in")
     assert page.input_value("#predict-key") == ""  # the key is never written back
+    assert page.locator("[data-console-copy]").first.is_hidden()  # copying needs the script
     shift_tab_to(page, "#predict-example")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
