@@ -100,13 +100,14 @@ def press_text(page, text: str) -> None:
         page.keyboard.press(character)
 
 
-def tab_to(page, selector: str, limit: int = 60) -> None:
-    """Press Tab until the element matching `selector` has focus."""
+def tab_to(page, selector: str, limit: int = 60, key: str = "Tab") -> None:
+    """Press Tab (or `key`: "Shift+Tab" goes back) until the element matching `selector` has
+    focus."""
     for _ in range(limit):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         if page.evaluate("s => document.activeElement.matches(s)", selector):
             return
-    raise AssertionError(f"{selector} never received focus after {limit} Tab presses")
+    raise AssertionError(f"{selector} never received focus after {limit} {key} presses")
 
 
 def axe_violations(page) -> list:

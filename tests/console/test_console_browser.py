@@ -19,13 +19,8 @@ def console_url(app):
         yield f"{base_url}/api/console"
 
 
-def shift_tab_to(page, selector: str, limit: int = 20) -> None:
-    """Press Shift+Tab until the element matching `selector` has focus."""
-    for _ in range(limit):
-        page.keyboard.press("Shift+Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"{selector} never received focus after {limit} Shift+Tab presses")
+def shift_tab_to(page, selector: str) -> None:
+    tab_to(page, selector, limit=20, key="Shift+Tab")
 
 
 def answer_text(page) -> str:
