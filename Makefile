@@ -86,7 +86,7 @@ instance/.outcomes-demo: instance/.drift-demo
 	$(FLASK) performance run
 	touch $@
 
-run: instance/.outcomes-demo translations
+run: translations instance/.outcomes-demo  # catalogs first: the app warns at each start without them
 	@echo ""
 	@echo "Prêt à dépenser is serving on http://127.0.0.1:$(PORT)"
 	@echo "  advisor sign-in : advisor / $${DEMO_ADVISOR_PASSWORD:-demo-advisor}"

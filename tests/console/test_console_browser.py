@@ -135,3 +135,15 @@ def test_axe_finds_nothing_at_100_and_200_percent_text(browser, console_url, api
         assert not wide, f"the page scrolls sideways at {zoom} text"
     context.close()
     assert found == {"100%": [], "200%": []}
+
+
+def test_the_console_reflows_at_320_css_pixels(browser, console_url, api_key):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(f"{console_url}?operation=predict&example=raw_application")
+    page.fill("#predict-key", api_key)
+    page.click(SEND)
+    page.wait_for_selector("#answer-predict pre")
+    page.locator("#console-predict details summary").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
