@@ -127,6 +127,19 @@ class DatabaseUnavailableError(ServiceUnavailableError):
         return "Scoring is unavailable right now: the prediction log cannot be written."
 
 
+class RateLimitUnavailableError(ServiceUnavailableError):
+    """The shared rate-limit store (Redis) cannot be reached: nothing is served unmetered."""
+
+    code = "rate_limit_unavailable"
+
+    def __init__(self):
+        super().__init__(
+            "Rate limits cannot be checked (their store is unreachable); nothing was done. "
+            "Try again in a minute.",
+            headers={"Retry-After": "60"},
+        )
+
+
 # Pages for people under /api: the documentation and the API console answer errors as pages.
 HTML_UNDER_API = ("/api/docs", "/api/console")
 

@@ -5,15 +5,22 @@ CSP_SANDBOXED_ENDPOINTS) are read from the app config, which app/config.py fills
 need an API key are limited per key (app/auth/rate_limits.py); the others per client address.
 """
 
+import logging
 import re
 import uuid
 
-from flask import Flask, Response, redirect, request
+from flask import Flask, Response, current_app, g, redirect, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits.errors import StorageError
+from redis.exceptions import RedisError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.auth.rate_limits import add_rate_limit_headers
+from app.errors import RateLimitUnavailableError
+from app.services import health
+
+log = logging.getLogger(__name__)
 
 # The pages run no third-party script (charts are SVG drawn on the server) and carry no inline
 # style or script: everything is 'self'.
@@ -119,6 +126,15 @@ def _redirect_to_https():
     return None
 
 
+def _rate_limit_store_down(error: Exception):
+    """Redis (RATELIMIT_STORAGE_URI) is unreachable: fail closed with a 503, never a 500, and
+    never serve a call nobody counted. /api/health says so in its own shape."""
+    log.error("Rate-limit store unreachable (request id %s): %s", g.get("request_id", "-"), error)
+    if request.endpoint == "api.health_check":
+        return health.status(also_down=("rate_limits",)), 503
+    return current_app.handle_user_exception(RateLimitUnavailableError())
+
+
 def init_security(app: Flask) -> Limiter:
     """Attach HTTPS, headers and limits; call after the blueprints are registered."""
     hops = int(app.config["PROXY_FIX_X_FOR"])
@@ -129,4 +145,6 @@ def init_security(app: Flask) -> Limiter:
         app.before_request_funcs.setdefault(None, []).insert(0, _redirect_to_https)
     app.after_request(_add_headers(app))
     app.after_request(add_rate_limit_headers)
+    for store_error in (RedisError, StorageError):
+        app.register_error_handler(store_error, _rate_limit_store_down)
     return _limits(app)

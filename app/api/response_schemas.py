@@ -29,7 +29,12 @@ ERROR_CODES = {
         "missing_comment",
     ],
     "429": ["too_many_requests"],
-    "503": ["service_unavailable", "model_unavailable", "database_unavailable"],
+    "503": [
+        "service_unavailable",
+        "model_unavailable",
+        "database_unavailable",
+        "rate_limit_unavailable",
+    ],
 }
 
 NUMBER_OR_NULL = {"type": ["number", "null"]}

@@ -10,7 +10,8 @@ STATUS_MEANINGS = {
     "415": "Body is not application/json.",
     "422": "Invalid input: unknown field, wrong type or impossible value (named in details).",
     "429": "Rate limit reached (per API key, or per address without one); see Retry-After.",
-    "503": "No model loaded or database unavailable; nothing was recorded.",
+    "503": "No model loaded, or the database or the rate-limit store unavailable; nothing was "
+    "recorded.",
 }
 HEADERS = {
     "405": {"Allow": {"required": True, "schema": {"type": "string"}}},

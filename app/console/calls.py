@@ -13,9 +13,9 @@ the app knows no address of its own that it can reach.
 import io
 import json
 import time
-from http import HTTPStatus
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from http import HTTPStatus
 
 from flask import Flask
 

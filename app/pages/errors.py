@@ -35,6 +35,7 @@ APP_MESSAGES = {
     "database_unavailable": _l(
         "Scoring is unavailable right now: the prediction log cannot be written."
     ),
+    "rate_limit_unavailable": _l("The service is unavailable for a moment. Try again in a minute."),
 }
 
 

@@ -34,10 +34,13 @@ def _model_status() -> str:
     return OK
 
 
-def status() -> dict:
-    """{"status", "model": {"status"}, "database": {"status"}}; when degraded, the error shape."""
+def status(also_down: tuple[str, ...] = ()) -> dict:
+    """{"status", "model": {"status"}, "database": {"status"}}; when degraded, the error shape.
+
+    `also_down` names parts found down elsewhere (the rate-limit store, by app/security.py).
+    """
     parts = {"model": _model_status(), "database": _database_status()}
-    down = [part for part, state in parts.items() if state != OK]
+    down = [part for part, state in parts.items() if state != OK] + list(also_down)
     report = {"status": DEGRADED if down else OK}
     report.update({part: {"status": state} for part, state in parts.items()})
     if down:

@@ -138,3 +138,42 @@ def test_without_shared_storage_each_worker_counts_alone(limited_app):
     issued = keys(first, alone="2 per hour")["alone"]
     one, two = first.test_client(), second.test_client()
     assert [drift(one, issued), drift(one, issued), drift(two, issued)] == [404, 404, 404]
+
+
+def test_an_unreachable_rate_limit_store_fails_closed_with_a_503(make_app, caplog):
+    """Redis down: no call is served uncounted, and no answer is a 500 (issue 15's review)."""
+    from tests.api.contract_tools import assert_answer_documented
+    from tests.helpers import free_port
+
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}")
+    with app.app_context():
+        key = create_key("tests")
+        logged_before = app.extensions["sqlalchemy"].session.scalar(
+            sa.select(sa.func.count(Prediction.id))
+        )
+    client = app.test_client()
+    model = client.get("/api/model")
+    assert_error(model, 503, "rate_limit_unavailable")
+    assert model.headers["Retry-After"] == "60"
+    predict = client.post(
+        "/api/predict", json={"application": GOOD_APPLICATION}, headers={"X-API-Key": key}
+    )
+    assert_error(predict, 503, "rate_limit_unavailable")
+    assert_answer_documented("/api/predict", "POST", predict)
+    health = client.get("/api/health")
+    assert health.status_code == 503
+    assert health.get_json()["status"] == "degraded"
+    assert health.get_json()["error"]["details"] == {"unavailable": ["rate_limits"]}
+    assert_answer_documented("/api/health", "GET", health)
+    page = client.post("/auth/sign-in", data={"username": "advisor", "password": "wrong"})
+    assert page.status_code == 503 and page.mimetype == "text/html"
+    assert "The service is unavailable for a moment" in page.get_data(as_text=True)
+    console = client.get("/api/console")
+    assert console.status_code == 503 and console.mimetype == "text/html"
+    with app.app_context():
+        logged = app.extensions["sqlalchemy"].session.scalar(
+            sa.select(sa.func.count(Prediction.id))
+        )
+    assert logged == logged_before  # nothing scored
+    assert "Rate-limit store unreachable" in caplog.text
+    assert "Unhandled error" not in caplog.text
