@@ -147,3 +147,22 @@ def test_the_console_reflows_at_320_css_pixels(browser, console_url, api_key):
     page.locator("#console-predict details summary").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
+
+
+def test_a_snippet_is_copied_by_keyboard(browser, console_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(console_url)
+    tab_to(page, "#console-predict details summary")
+    page.keyboard.press("Enter")  # open "The same call with curl or Python"
+    copy = '#console-predict [data-console-snippets="predict/stored_client"] [data-console-copy]'
+    tab_to(page, copy)  # the first: the curl command
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => /copied/.test(document.getElementById('status-predict').textContent)"
+    )
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("curl -sS -X POST ") and '"X-API-Key: $API_KEY"' in copied
+    assert '{"client_id": 100002}' in copied
+    context.close()
