@@ -94,6 +94,20 @@ def sign_in(page, base_url: str) -> None:
     page.wait_for_url(f"{base_url}/")
 
 
+def keyboard_open_client(page, base_url: str, client_id: int) -> None:
+    """Keyboard only, from the sign-in page: sign in as the demo advisor, find the client."""
+    tab_to(page, "#username")
+    press_text(page, ADVISOR)
+    tab_to(page, "#password")
+    press_text(page, PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base_url}/")
+    tab_to(page, "#client_id")
+    press_text(page, str(client_id))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base_url}/clients/{client_id}")
+
+
 def press_text(page, text: str) -> None:
     """Type by pressing one key per character (keyboard only, as a person would)."""
     for character in text:

@@ -11,23 +11,11 @@ import urllib.request
 import pytest
 
 from tests.deploy.helpers import BIN, ROOT, procfile_command
+from tests.helpers import GOOD_APPLICATION
 
 pytestmark = pytest.mark.slow
 
-APPLICATION = {  # a plausible new applicant, raw Kaggle columns
-    "NAME_CONTRACT_TYPE": "Cash loans",
-    "CODE_GENDER": "F",
-    "AMT_INCOME_TOTAL": 135000.0,
-    "AMT_CREDIT": 568800.0,
-    "AMT_ANNUITY": 20560.5,
-    "AMT_GOODS_PRICE": 450000.0,
-    "NAME_INCOME_TYPE": "Working",
-    "NAME_EDUCATION_TYPE": "Higher education",
-    "DAYS_BIRTH": -19241,
-    "DAYS_EMPLOYED": -2329,
-    "EXT_SOURCE_2": 0.79,
-    "EXT_SOURCE_3": 0.16,
-}
+APPLICATION = GOOD_APPLICATION  # a plausible new applicant, raw Kaggle columns
 
 
 def run(command: str, env: dict, timeout: int = 180) -> str:

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from tests.helpers import ADVISOR, PASSWORD
 from tests.playwright_fixtures import (
     axe_violations,
+    keyboard_open_client,
     press_text,
     served,
     settle,
@@ -29,16 +29,7 @@ def test_keyboard_only_journey(page, live_server, demo_ids):
     page.goto(f"{live_server}/auth/sign-in")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
-    tab_to(page, "#username")
-    press_text(page, ADVISOR)
-    tab_to(page, "#password")
-    press_text(page, PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
-    tab_to(page, "#client_id")
-    press_text(page, str(client_id))
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/clients/{client_id}")
+    keyboard_open_client(page, live_server, client_id)
     tab_to(page, "a[href$='/what-if']")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server}/clients/{client_id}/what-if")

@@ -6,8 +6,16 @@ import re
 
 import pytest
 
-from tests.helpers import ADVISOR, PASSWORD
-from tests.playwright_fixtures import axe_violations, press_text, served, settle, sign_in, tab_to
+from tests.helpers import ADVISOR
+from tests.playwright_fixtures import (
+    axe_violations,
+    keyboard_open_client,
+    press_text,
+    served,
+    settle,
+    sign_in,
+    tab_to,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -64,16 +72,7 @@ def test_keyboard_only_override_history_and_printed_letter(page, oversight_live)
     base, clients = oversight_live
     client_id = clients["refused"]
     page.goto(f"{base}/auth/sign-in")
-    tab_to(page, "#username")
-    press_text(page, ADVISOR)
-    tab_to(page, "#password")
-    press_text(page, PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/")
-    tab_to(page, "#client_id")
-    press_text(page, str(client_id))
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/clients/{client_id}")
+    keyboard_open_client(page, base, client_id)
 
     # Override the model's refusal: the radio group, then the reason and a comment.
     tab_to(page, "#decision-final_decision-0", limit=120)
