@@ -21,6 +21,17 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def json_columns(row: Any, names: tuple[str, ...]) -> dict:
+    """The named columns of a row as JSON-ready values: times as UTC ISO 8601, the rest as stored.
+
+    The API's summaries of runs, predictions and decisions are mostly their columns by name."""
+    values = {name: getattr(row, name) for name in names}
+    return {
+        name: as_utc(value).isoformat() if isinstance(value, datetime) else value
+        for name, value in values.items()
+    }
+
+
 def new_session_token() -> str:
     return secrets.token_hex(16)
 

@@ -16,10 +16,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
-from app.models import Decision, Outcome, PerformanceRun, Prediction, as_utc, utcnow
+from app.models import Decision, Outcome, PerformanceRun, Prediction, json_columns, utcnow
 from app.monitoring import reports
 from app.monitoring.performance import evaluate
-from app.monitoring.reports import compress_report
 from app.monitoring.sources import parse_window
 
 
@@ -126,12 +125,8 @@ def run_performance(loaded_model, window: str | None = None, now=None) -> Perfor
         followed=result.followed,
         calibration=result.calibration,
         by_month=result.by_month,
-        duration_s=time.perf_counter() - started,
-        report_html_gz=compress_report(result.html),
     )
-    db.session.add(run)
-    db.session.commit()
-    return run
+    return reports.save_run(run, result.html, started)
 
 
 def latest_run() -> PerformanceRun | None:
@@ -141,8 +136,7 @@ def latest_run() -> PerformanceRun | None:
 
 def recent_runs(limit: int = 24) -> list[PerformanceRun]:
     """The last `limit` runs, newest first."""
-    query = sa.select(PerformanceRun).order_by(PerformanceRun.id.desc()).limit(limit)
-    return list(db.session.scalars(query))
+    return reports.recent_runs(PerformanceRun, limit)
 
 
 def report_html(run_id: int) -> bytes | None:
@@ -161,30 +155,20 @@ def below_test_auc(run: PerformanceRun | None, margin: float) -> bool:
     return drop is not None and drop > margin
 
 
+# The columns GET /api/performance gives as they are stored.
+SUMMARY_COLUMNS = (
+    "id", "created_at", "model_name", "model_version", "window", "window_start", "window_end",
+    "threshold", "n_decisions", "n_labelled", "auc", "test_auc", "business_cost",
+    "business_cost_final", "default_rate_accepted", "override_rate", "overrides", "followed",
+    "calibration", "by_month",
+)  # fmt: skip
+
+
 def run_summary(run: PerformanceRun, margin: float) -> dict:
     """The JSON shape of one run (GET /api/performance)."""
     return {
-        "id": run.id,
-        "created_at": as_utc(run.created_at).isoformat(),
-        "model_name": run.model_name,
-        "model_version": run.model_version,
-        "window": run.window,
-        "window_start": as_utc(run.window_start).isoformat() if run.window_start else None,
-        "window_end": as_utc(run.window_end).isoformat(),
-        "threshold": run.threshold,
-        "n_decisions": run.n_decisions,
-        "n_labelled": run.n_labelled,
-        "auc": run.auc,
-        "test_auc": run.test_auc,
+        **json_columns(run, SUMMARY_COLUMNS),
         "auc_drop": auc_drop(run),
         "alert": below_test_auc(run, margin),
         "alert_margin": margin,
-        "business_cost": run.business_cost,
-        "business_cost_final": run.business_cost_final,
-        "default_rate_accepted": run.default_rate_accepted,
-        "override_rate": run.override_rate,
-        "overrides": run.overrides,
-        "followed": run.followed,
-        "calibration": run.calibration,
-        "by_month": run.by_month,
     }

@@ -2,6 +2,7 @@
 gzipped HTML and served as browsers take it."""
 
 import gzip
+import time
 
 import sqlalchemy as sa
 from flask import Response, abort, request
@@ -16,10 +17,26 @@ def compress_report(html: str) -> bytes:
     return gzip.compress(html.encode("utf-8"), compresslevel=6)
 
 
+def save_run(run, report_html: str, started: float):
+    """Store a finished run (DriftRun, PerformanceRun) with its report and its duration since
+    `started` (a `time.perf_counter()` reading)."""
+    run.duration_s = time.perf_counter() - started
+    run.report_html_gz = compress_report(report_html)
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
 def latest_run(run_table):
     """The most recent run of a run table (DriftRun, PerformanceRun), without its report."""
     query = sa.select(run_table).order_by(run_table.id.desc()).limit(1)
     return db.session.scalars(query).first()
+
+
+def recent_runs(run_table, limit: int) -> list:
+    """The last `limit` runs of a run table, newest first, without their reports."""
+    query = sa.select(run_table).order_by(run_table.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
 
 
 def stored_report(run_table, run_id: int) -> bytes | None:

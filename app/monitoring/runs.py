@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import time
 
-import sqlalchemy as sa
 from flask import current_app
 
-from app.extensions import db
-from app.models import DriftRun, as_utc
+from app.models import DriftRun, json_columns
 from app.monitoring import reports
 from app.monitoring.drift import compare
-from app.monitoring.reports import compress_report
 from app.monitoring.sources import CurrentSample, DriftInputError, monitored_columns
 
 
@@ -70,12 +67,8 @@ def run_drift(current: CurrentSample, loaded_model, top_n: int | None = None) ->
         mean_probability_reference=result.mean_probability_reference,
         model_name=str(loaded_model.name)[:120],
         model_version=str(loaded_model.version)[:40],
-        duration_s=time.perf_counter() - started,
-        report_html_gz=compress_report(result.html),
     )
-    db.session.add(run)
-    db.session.commit()
-    return run
+    return reports.save_run(run, result.html, started)
 
 
 def latest_run() -> DriftRun | None:
@@ -85,8 +78,7 @@ def latest_run() -> DriftRun | None:
 
 def recent_runs(limit: int = 60) -> list[DriftRun]:
     """The last `limit` runs, oldest first (for history charts)."""
-    query = sa.select(DriftRun).order_by(DriftRun.id.desc()).limit(limit)
-    return list(reversed(db.session.scalars(query).all()))
+    return list(reversed(reports.recent_runs(DriftRun, limit)))
 
 
 def report_html(run_id: int) -> bytes | None:
@@ -94,24 +86,15 @@ def report_html(run_id: int) -> bytes | None:
     return reports.stored_report(DriftRun, run_id)
 
 
+# The columns GET /api/drift gives as they are stored.
+SUMMARY_COLUMNS = (
+    "id", "created_at", "source", "source_detail", "rows", "rows_compared", "rows_reference",
+    "column_count", "drift_share", "dataset_drift", "columns", "prediction_drift",
+    "mean_probability", "mean_probability_reference", "model_name", "model_version",
+)  # fmt: skip
+
+
 def run_summary(run: DriftRun) -> dict:
     """The JSON shape of one run (GET /api/drift)."""
-    return {
-        "id": run.id,
-        "created_at": as_utc(run.created_at).isoformat(),
-        "source": run.source,
-        "source_detail": run.source_detail,
-        "rows": run.rows,
-        "rows_compared": run.rows_compared,
-        "rows_reference": run.rows_reference,
-        "column_count": run.column_count,
-        "drift_share": run.drift_share,
-        "dataset_drift": run.dataset_drift,
-        "drifted_columns": [c["column"] for c in run.columns if c["drifted"]],
-        "columns": run.columns,
-        "prediction_drift": run.prediction_drift,
-        "mean_probability": run.mean_probability,
-        "mean_probability_reference": run.mean_probability_reference,
-        "model_name": run.model_name,
-        "model_version": run.model_version,
-    }
+    drifted = [c["column"] for c in run.columns if c["drifted"]]
+    return {**json_columns(run, SUMMARY_COLUMNS), "drifted_columns": drifted}

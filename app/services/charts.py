@@ -250,17 +250,20 @@ def histogram_chart(
     return Chart(chart_id, title, summary, spec, table, frame, marker)
 
 
+def quantitative_axes(x: str, y: str, titles: tuple[str, str], **x_options) -> dict:
+    """The x and y encodings of a chart of two quantities, five ticks on each axis."""
+    return {
+        "x": alt.X(x, title=titles[0], axis=alt.Axis(tickCount=5), **x_options),
+        "y": alt.Y(y, title=titles[1], axis=alt.Axis(tickCount=5)),
+    }
+
+
 @lru_cache(maxsize=64)
 def _histogram_template(titles: tuple[str, str]) -> dict:
-    x_title, y_title = titles
     bars = (
         alt.Chart(alt.Data(name="bins"))
         .mark_bar(stroke="#fff", strokeWidth=1, color=NAVY)
-        .encode(
-            x=alt.X("start:Q", bin="binned", title=x_title, axis=alt.Axis(tickCount=5)),
-            x2="end:Q",
-            y=alt.Y("count:Q", title=y_title, axis=alt.Axis(tickCount=5)),
-        )
+        .encode(x2="end:Q", **quantitative_axes("start:Q", "count:Q", titles, bin="binned"))
     )
     return configured(alt.layer(bars), WIDTH, 220, HISTOGRAM_PADDING)
 
@@ -327,13 +330,9 @@ def scatter_chart(
 
 @lru_cache(maxsize=256)
 def _scatter_template(labels: tuple[str, str]) -> dict:
-    x_label, y_label = labels
     population = (
         alt.Chart(alt.Data(name="points"))
         .mark_point(shape="circle", size=30, color=NAVY, strokeWidth=1, opacity=0.75)
-        .encode(
-            x=alt.X("x:Q", title=x_label, axis=alt.Axis(tickCount=5)),
-            y=alt.Y("y:Q", title=y_label, axis=alt.Axis(tickCount=5)),
-        )
+        .encode(**quantitative_axes("x:Q", "y:Q", labels))
     )
     return configured(alt.layer(population), WIDTH, 300, SCATTER_PADDING)

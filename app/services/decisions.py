@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.errors import AppError, DatabaseUnavailableError, InvalidInputError
 from app.extensions import db
 from app.i18n import N_
-from app.models import Decision, Prediction, as_utc
+from app.models import Decision, Prediction, json_columns
 from training.domain import ACCEPTED, REFUSED
 
 FINAL_DECISIONS = (ACCEPTED, REFUSED)
@@ -273,17 +273,12 @@ def reason_label(reason: str | None) -> str:
 
 def decision_summary(decision: Decision, prediction: Prediction) -> dict:
     """A decision as JSON-ready data (the API's answer), with the scoring it was made on."""
+    columns = (
+        "id", "prediction_id", "client_id", "advisor", "model_decision", "final_decision",
+        "overridden", "reason", "comment", "created_at",
+    )  # fmt: skip
     return {
-        "id": decision.id,
-        "prediction_id": decision.prediction_id,
-        "client_id": decision.client_id,
-        "advisor": decision.advisor,
-        "model_decision": decision.model_decision,
-        "final_decision": decision.final_decision,
-        "overridden": decision.overridden,
-        "reason": decision.reason,
-        "comment": decision.comment,
-        "created_at": as_utc(decision.created_at).isoformat(),
+        **json_columns(decision, columns),
         "probability_of_default": prediction.probability_of_default,
         "threshold": prediction.threshold,
         "model": {"name": prediction.model_name, "version": prediction.model_version},

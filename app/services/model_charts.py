@@ -17,6 +17,7 @@ from app.services.charts import (
     Table,
     configured,
     padding,
+    quantitative_axes,
     with_data,
 )
 
@@ -50,10 +51,7 @@ def line_chart(
 ) -> Chart:
     """A line with point symbols (x, y); optional vertical marker (x, label) and y=x diagonal."""
     title, summary = text
-    base = alt.Chart(alt.Data(name="points")).encode(
-        x=alt.X("x:Q", title=axis_titles[0], axis=alt.Axis(tickCount=5)),
-        y=alt.Y("y:Q", title=axis_titles[1], axis=alt.Axis(tickCount=5)),
-    )
+    base = alt.Chart(alt.Data(name="points")).encode(**quantitative_axes("x:Q", "y:Q", axis_titles))
     layers = [
         base.mark_line(color=NAVY, strokeWidth=2),
         base.mark_point(shape="circle", filled=True, color=NAVY, size=30),

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.errors import DatabaseUnavailableError
 from app.extensions import db
-from app.models import Prediction, as_utc, utcnow
+from app.models import Prediction, json_columns, utcnow
 
 REAL_SOURCES = ("api", "batch", "application")
 SOURCES = (*REAL_SOURCES, "page", "whatif", "console")
@@ -82,12 +82,9 @@ def latest_for_client(client_id: int) -> Prediction | None:
 
 def prediction_summary(prediction: Prediction) -> dict:
     """A logged prediction as JSON-ready data."""
+    columns = ("created_at", "source", "probability_of_default", "decision", "threshold")
     return {
         "prediction_id": prediction.id,
-        "created_at": as_utc(prediction.created_at).isoformat(),
-        "source": prediction.source,
-        "probability_of_default": prediction.probability_of_default,
-        "decision": prediction.decision,
-        "threshold": prediction.threshold,
+        **json_columns(prediction, columns),
         "model": {"name": prediction.model_name, "version": prediction.model_version},
     }
