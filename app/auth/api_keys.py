@@ -57,14 +57,18 @@ def revoke_key(name: str) -> bool:
     return True
 
 
-def active_key(key: str | None) -> ApiKey | None:
-    """The active key matching `key`, else None."""
+# Asked on every API call: built once, and reading three columns rather than loading an ORM row.
+_ACTIVE_KEY = sa.select(ApiKey.name, ApiKey.rate_limit, ApiKey.key_hash).where(
+    ApiKey.key_hash == sa.bindparam("digest"), ApiKey.revoked_at.is_(None)
+)
+
+
+def active_key(key: str | None):
+    """The active key matching `key` (its `name`, `rate_limit` and `key_hash`), else None."""
     if not key:
         return None
     digest = hash_key(key)
-    found = db.session.scalars(
-        sa.select(ApiKey).where(ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None))
-    ).first()
+    found = db.session.execute(_ACTIVE_KEY, {"digest": digest}).first()
     return found if found and hmac.compare_digest(found.key_hash, digest) else None
 
 

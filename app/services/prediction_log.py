@@ -21,6 +21,11 @@ SOURCES = (*REAL_SOURCES, "page", "whatif", "console")
 
 log = logging.getLogger(__name__)
 
+# Built once: a Core insert of many rows, ids returned in the rows' order. The ORM's bulk insert
+# would do the same through its unit of work, about a millisecond more per API call.
+_TABLE = Prediction.__table__
+_INSERT = sa.insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
+
 
 class LogUnavailableError(DatabaseUnavailableError):
     """The database refused the write; nothing of the batch was kept (503)."""
@@ -54,8 +59,7 @@ def log_scores(scores, source: str, actor: str | None, request_id: str | None, l
         for score in scores
     ]
     try:
-        statement = sa.insert(Prediction).returning(Prediction.id, sort_by_parameter_order=True)
-        ids = db.session.scalars(statement, rows).all()
+        ids = db.session.scalars(_INSERT, rows).all()
         db.session.commit()
     except SQLAlchemyError as error:
         db.session.rollback()
