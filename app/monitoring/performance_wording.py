@@ -4,9 +4,11 @@ alert. Numbers through app/services/formatting; whole sentences for the translat
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.models import PerformanceRun
 from app.monitoring.performance_runs import auc_drop, below_test_auc
+from app.monitoring.sources import DriftInputError, window_length
 from app.services.formatting import amount, number, percent
 
 
@@ -16,8 +18,19 @@ def auc(value: float) -> str:
 
 
 def window(run: PerformanceRun) -> str:
-    """Which decisions the run took: 'Last 90d' or 'All'."""
-    return _("Last %(window)s", window=run.window) if run.window else _("All")
+    """Which decisions the run took, in words: 'Last 90 days' (`--window 90d`) or 'All'."""
+    if not run.window:
+        return _("All")
+    try:
+        count, unit = window_length(run.window)
+    except DriftInputError:  # every stored window was parsed once; words for any other
+        return _("Last %(window)s", window=run.window)
+    return {
+        "minutes": lambda: ngettext("Last minute", "Last %(num)d minutes", count),
+        "hours": lambda: ngettext("Last hour", "Last %(num)d hours", count),
+        "days": lambda: ngettext("Last day", "Last %(num)d days", count),
+        "weeks": lambda: ngettext("Last week", "Last %(num)d weeks", count),
+    }[unit]()
 
 
 def headline(run: PerformanceRun, margin: float) -> str:

@@ -45,14 +45,20 @@ class CurrentSample:
     window_end: datetime | None = None
 
 
-def parse_window(text: str) -> timedelta:
-    """'7d', '24h', '30m', '2w' -> timedelta; anything else is a DriftInputError."""
+def window_length(text: str) -> tuple[int, str]:
+    """'7d' -> (7, "days"), also 'm', 'h' and 'w'; anything else is a DriftInputError."""
     match = _WINDOW.match(text.strip())
     if not match or int(match.group(1)) == 0:
         raise DriftInputError(
             f"--window {text!r}: expected a positive number followed by m, h, d or w (e.g. 7d)"
         )
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    return int(match.group(1)), _UNITS[match.group(2)]
+
+
+def parse_window(text: str) -> timedelta:
+    """'7d', '24h', '30m', '2w' -> timedelta; anything else is a DriftInputError."""
+    count, unit = window_length(text)
+    return timedelta(**{unit: count})
 
 
 def monitored_columns(model, top_n: int) -> list[str]:

@@ -258,3 +258,27 @@ def test_the_demo_command_is_refused_in_production(app, trained_model, tmp_path)
     assert result.exit_code == 1
     assert "refused in production" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("stored", "english", "french"),
+    [
+        ("90d", "Last 90 days", "90 derniers jours"),
+        ("1d", "Last day", "Dernier jour"),
+        ("12h", "Last 12 hours", "12 dernières heures"),
+        ("2w", "Last 2 weeks", "2 dernières semaines"),
+        ("30m", "Last 30 minutes", "30 dernières minutes"),
+        (None, "All", "Toutes"),
+    ],
+)
+def test_the_window_is_said_in_words_in_each_language(app, stored, english, french):
+    from flask_babel import force_locale
+
+    from app.monitoring.performance_wording import window
+
+    run = PerformanceRun(window=stored)
+    with app.test_request_context():
+        with force_locale("en"):
+            assert window(run) == english
+        with force_locale("fr"):
+            assert window(run) == french
