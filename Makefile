@@ -94,10 +94,14 @@ run: translations instance/.outcomes-demo  # catalogs first: the app warns at ea
 	@echo "  MLflow UI       : $(BIN)/mlflow ui --backend-store-uri $(MLFLOW_TRACKING_URI)"
 	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) "app:create_app()"
 
-# PYTEST_ARGS passes options on, e.g. PYTEST_ARGS="-n 2 --dist loadscope" where cores are idle
-# (each xdist worker builds its own demo data, model and template database: ~25 s of CPU).
+# One pytest-xdist worker per core, at most four: each worker builds its own demo data, model and
+# template database (~25 s of CPU), and a free worker takes work from a busy one (worksteal), so
+# the long browser tests do not leave a core idle. On this 2-core machine: 416 s against 564-677 s
+# in one process (docs/benchmarks.md, "Test suite"). PYTEST_WORKERS=0 runs in one process;
+# PYTEST_ARGS passes further options on (-k, -x, a test path).
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed translations system-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --dist worksteal $(PYTEST_ARGS)
 
 # Schemathesis against a gunicorn it starts: all checks, stateful phase, random seed (printed).
 # FUZZ_EXAMPLES=N per operation and phase, FUZZ_SEED=S to replay a run.

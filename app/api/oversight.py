@@ -1,17 +1,15 @@
-"""Human oversight over the API: POST /api/decisions, GET /api/performance (thin JSON views).
+"""Human oversight over the API: POST /api/decisions (a thin JSON view).
 
 Its own blueprint under /api (CSRF-exempt like the scoring API: callers send X-API-Key), so the
-scoring endpoints in routes.py and these evolve apart. Documented by openapi_oversight.py.
+scoring endpoints in routes.py and these evolve apart. Documented by openapi_oversight.py, with
+GET /api/performance, which monitoring serves beside its page (as it does GET /api/drift).
 """
 
-from flask import Blueprint, current_app, g
+from flask import Blueprint, g
 
 from app.api.bodies import json_body
 from app.auth import require_api_key
 from app.errors import AppError, InvalidInputError
-from app.models import PerformanceRun
-from app.monitoring import performance_runs
-from app.monitoring.reports import require_latest_run
 from app.services import decisions
 from app.services.validation import is_client_id
 
@@ -47,12 +45,3 @@ def record_decision():
     decision = decisions.record_decision(**fields, advisor=g.api_client)
     prediction = decisions.require_prediction(decision.prediction_id)
     return decisions.decision_summary(decision, prediction), 201
-
-
-@bp.get("/performance")
-@require_api_key
-def performance():
-    """The latest performance run, or a 404 error when none was made yet."""
-    latest = require_latest_run(PerformanceRun, "performance", "no_performance_run")
-    margin = float(current_app.config["PERFORMANCE_ALERT_MARGIN"])
-    return performance_runs.run_summary(latest, margin), 200

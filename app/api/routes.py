@@ -5,8 +5,7 @@ from flask import Blueprint, current_app, g, render_template, request
 from app.api import CONSOLE_CALL
 from app.api.bodies import json_body
 from app.api.openapi import field_rows, openapi_document
-from app.auth import require_api_key
-from app.auth.api_keys import charge_batch
+from app.auth import charge_batch, require_api_key
 from app.errors import AppError, InvalidInputError, echoed
 from app.services import health, model_store, prediction_log
 from app.services.clients import require_client, require_clients, stored_client_ids

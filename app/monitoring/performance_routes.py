@@ -1,12 +1,14 @@
-"""The performance page for signed-in advisors, and the Evidently report of each run."""
+"""The performance page for signed-in advisors, the Evidently report of each run, and the latest
+run for API clients (GET /api/performance, documented in app/api/openapi_oversight.py)."""
 
 from flask import Blueprint, current_app, render_template
 from flask_login import login_required
 
+from app.auth import require_api_key
 from app.models import PerformanceRun
 from app.monitoring import performance_runs, performance_wording
 from app.monitoring.performance_charts import performance_charts
-from app.monitoring.reports import report_page
+from app.monitoring.reports import report_page, require_latest_run
 from app.services import outcomes
 
 bp = Blueprint("performance", __name__)
@@ -37,3 +39,12 @@ def index():
 def report(run_id: int):
     """Evidently's classification report: self-contained HTML, served under a sandboxed CSP."""
     return report_page(PerformanceRun, "performance", run_id)
+
+
+@bp.get("/api/performance")
+@require_api_key
+def api_latest():
+    """The latest performance run, or a 404 error when none was made yet."""
+    latest = require_latest_run(PerformanceRun, "performance", "no_performance_run")
+    margin = float(current_app.config["PERFORMANCE_ALERT_MARGIN"])
+    return performance_runs.run_summary(latest, margin), 200
