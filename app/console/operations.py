@@ -13,7 +13,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from app.api.openapi import openapi_document
+from app.api import openapi_document
 
 # The placeholder of the snippets: a key belongs in the environment, never in code.
 KEY_VARIABLE = "API_KEY"
