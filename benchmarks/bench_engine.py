@@ -80,10 +80,12 @@ def import_legacy_history(legacy_rev: str):
         return _import_file(path, "legacy_history")
 
 
-def engine_pipeline(engine, data, batch_rows, steps):
-    from training.engine import feature_matrix, open_runner
+def engine_pipeline(engine, data, batch_rows, steps, memory_limit=None):
+    from training.engine import FEATURE_BATCH_ROWS, feature_matrix, open_runner
 
-    with open_runner(engine) as runner:
+    options = {"memory_limit": memory_limit} if memory_limit else {}
+    batch_rows = batch_rows or FEATURE_BATCH_ROWS
+    with open_runner(engine, **options) as runner:
         steps["load"] = _timed(lambda: runner.load(data))
         history = _timed_value(runner.history, steps, "history")
         applications = _timed_value(
@@ -130,9 +132,14 @@ def main(argv=None) -> None:
         "--pipeline", required=True, choices=["duckdb", "spark", "pandas", "kernel"]
     )
     parser.add_argument("--data", required=True, type=Path)
-    parser.add_argument("--batch-rows", type=int, default=200_000)
+    parser.add_argument(
+        "--batch-rows", type=int, help="applicants per feature batch (default: the engine's)"
+    )
     parser.add_argument("--legacy-rev", default=LEGACY_REV)
     parser.add_argument("--kernel", type=Path, help="the kernel's feature file (kernel only)")
+    parser.add_argument(
+        "--memory-limit", help="DuckDB's memory_limit (e.g. 1GB; default: the runner's own)"
+    )
     args = parser.parse_args(argv)
     memory = TreeMemory()
     memory.start()
@@ -141,7 +148,7 @@ def main(argv=None) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if args.pipeline in ("duckdb", "spark"):
-            X = engine_pipeline(args.pipeline, args.data, args.batch_rows, steps)
+            X = engine_pipeline(args.pipeline, args.data, args.batch_rows, steps, args.memory_limit)
         elif args.pipeline == "pandas":
             X = pandas_pipeline(args.data, args.legacy_rev, steps)
         else:
