@@ -63,7 +63,7 @@ _ACTIVE_KEY = sa.select(ApiKey.name, ApiKey.rate_limit, ApiKey.key_hash).where(
 )
 
 
-def active_key(key: str | None):
+def active_key(key: str | None) -> sa.Row | None:
     """The active key matching `key` (its `name`, `rate_limit` and `key_hash`), else None."""
     if not key:
         return None

@@ -25,12 +25,13 @@ def window(run: PerformanceRun) -> str:
         count, unit = window_length(run.window)
     except DriftInputError:  # every stored window was parsed once; words for any other
         return _("Last %(window)s", window=run.window)
-    return {
-        "minutes": lambda: ngettext("Last minute", "Last %(num)d minutes", count),
-        "hours": lambda: ngettext("Last hour", "Last %(num)d hours", count),
-        "days": lambda: ngettext("Last day", "Last %(num)d days", count),
-        "weeks": lambda: ngettext("Last week", "Last %(num)d weeks", count),
-    }[unit]()
+    words = {
+        "minutes": ngettext("Last minute", "Last %(num)d minutes", count),
+        "hours": ngettext("Last hour", "Last %(num)d hours", count),
+        "days": ngettext("Last day", "Last %(num)d days", count),
+        "weeks": ngettext("Last week", "Last %(num)d weeks", count),
+    }
+    return words[unit]
 
 
 def headline(run: PerformanceRun, margin: float) -> str:

@@ -29,8 +29,8 @@ def save_run(run, report_html: str, started: float):
 
 def latest_run(run_table):
     """The most recent run of a run table (DriftRun, PerformanceRun), without its report."""
-    query = sa.select(run_table).order_by(run_table.id.desc()).limit(1)
-    return db.session.scalars(query).first()
+    latest = recent_runs(run_table, 1)
+    return latest[0] if latest else None
 
 
 def recent_runs(run_table, limit: int) -> list:
